@@ -1,0 +1,195 @@
+/*
+ * guard: drops connections whose request header has not fully arrived
+ * within the header timeout.
+ *
+ * Each connection gets an entry (its MHD socket context) on one list. A
+ * watchdog thread wakes every GUARD_TICK_MS and shuts down the socket of
+ * any entry still waiting for its header past the deadline; libmicrohttpd
+ * then sees the socket end and closes the connection itself. Entries leave
+ * the list in the CLOSED notification, which libmicrohttpd sends before it
+ * closes the descriptor, and the list lock is held across shutdown(), so a
+ * reused descriptor number is never hit.
+ */
+#include "guard.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "log.h"
+
+#define GUARD_TICK_MS 250
+
+struct guard_entry {
+	struct guard_entry *prev, *next;
+	int fd;
+	bool waiting;	       /* for a request header */
+	bool dropped;	       /* shut down already */
+	struct timespec since; /* when the wait began */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	pthread_t thread;
+	struct guard_entry *head;
+	unsigned limit;
+	bool running;
+} guard = {.lock = PTHREAD_MUTEX_INITIALIZER,
+	   .wake = PTHREAD_COND_INITIALIZER};
+
+static void
+now(struct timespec *ts)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
+/* Shut down entries that waited too long. Called with the lock held. */
+static void
+sweep(void)
+{
+	struct timespec t;
+	struct guard_entry *e;
+
+	now(&t);
+	for (e = guard.head; e != NULL; e = e->next) {
+		if (!e->waiting || e->dropped ||
+		    t.tv_sec - e->since.tv_sec < (time_t)guard.limit)
+			continue;
+		log_debug("request header not complete after %u s: closing",
+			  guard.limit);
+		shutdown(e->fd, SHUT_RDWR);
+		e->dropped = true;
+	}
+}
+
+static void *
+guard_main(void *arg)
+{
+	struct timespec until;
+
+	(void)arg;
+	pthread_mutex_lock(&guard.lock);
+	while (guard.running) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += GUARD_TICK_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&guard.wake, &guard.lock, &until);
+		sweep();
+	}
+	pthread_mutex_unlock(&guard.lock);
+	return NULL;
+}
+
+int
+guard_start(unsigned limit)
+{
+	guard.limit = limit;
+	guard.running = true;
+	if (pthread_create(&guard.thread, NULL, guard_main, NULL) != 0) {
+		guard.running = false;
+		return -1;
+	}
+	return 0;
+}
+
+void
+guard_stop(void)
+{
+	pthread_mutex_lock(&guard.lock);
+	if (!guard.running) {
+		pthread_mutex_unlock(&guard.lock);
+		return;
+	}
+	guard.running = false;
+	pthread_cond_signal(&guard.wake);
+	pthread_mutex_unlock(&guard.lock);
+	pthread_join(guard.thread, NULL);
+}
+
+static void
+entry_add(void **socket_ctx, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct guard_entry *e;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	e = calloc(1, sizeof *e);
+	if (e == NULL || ci == NULL) {
+		free(e);
+		return; /* unguarded, but still served */
+	}
+	e->fd = ci->connect_fd;
+	e->waiting = true;
+	now(&e->since);
+	pthread_mutex_lock(&guard.lock);
+	e->next = guard.head;
+	if (guard.head != NULL)
+		guard.head->prev = e;
+	guard.head = e;
+	pthread_mutex_unlock(&guard.lock);
+	*socket_ctx = e;
+}
+
+static void
+entry_remove(void **socket_ctx)
+{
+	struct guard_entry *e = *socket_ctx;
+
+	if (e == NULL)
+		return;
+	pthread_mutex_lock(&guard.lock);
+	if (e->prev != NULL)
+		e->prev->next = e->next;
+	else
+		guard.head = e->next;
+	if (e->next != NULL)
+		e->next->prev = e->prev;
+	pthread_mutex_unlock(&guard.lock);
+	free(e);
+	*socket_ctx = NULL;
+}
+
+void
+guard_notify(void *cls, struct MHD_Connection *c, void **socket_ctx,
+	     enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+		entry_add(socket_ctx, c);
+	else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+		entry_remove(socket_ctx);
+}
+
+static void
+set_waiting(struct MHD_Connection *c, bool waiting)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct guard_entry *e;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci == NULL || ci->socket_context == NULL)
+		return;
+	e = ci->socket_context;
+	pthread_mutex_lock(&guard.lock);
+	e->waiting = waiting;
+	now(&e->since);
+	pthread_mutex_unlock(&guard.lock);
+}
+
+void
+guard_header_done(struct MHD_Connection *c)
+{
+	set_waiting(c, false);
+}
+
+void
+guard_request_done(struct MHD_Connection *c)
+{
+	set_waiting(c, true);
+}

@@ -1,0 +1,361 @@
+/*
+ * library: the current track table of the library folder.
+ *
+ * One watcher thread owns rescans: it sleeps in poll() on an inotify
+ * descriptor (a watch on every folder the scan walked) and on an eventfd
+ * that library_request_rescan and library_close write. Events are
+ * debounced (LIBRARY_SETTLE_MS of quiet, at most LIBRARY_MAX_DELAY_MS
+ * after the first) so that a file being copied costs a few rescans, not
+ * one per write; with no events, the table is rescanned every `rescan`
+ * seconds in case inotify missed something (network file systems, a
+ * full watch table).
+ */
+#include "library.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "scan.h"
+
+#define LIBRARY_SETTLE_MS 50
+#define LIBRARY_MAX_DELAY_MS 500
+#define LIBRARY_SKIPS_MAX 4096 /* skipped paths remembered (logged once) */
+#define WATCH_MASK                                                            \
+	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |                \
+	 IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF |            \
+	 IN_MOVE_SELF)
+
+struct snap {
+	struct library_snap pub; /* first: a library_snap is a snap */
+	struct track *tracks;
+	atomic_uint refs;
+};
+
+struct library {
+	char root[PATH_MAX];
+	int rootfd;
+	unsigned rescan;
+	pthread_mutex_t lock; /* guards cur */
+	struct snap *cur;
+	uint64_t generation;
+	pthread_mutex_t scan_lock; /* one rescan at a time */
+	int inotify_fd;
+	int event_fd;
+	atomic_bool stopping;
+	pthread_t thread;
+	bool watching;
+	char **skips; /* paths already logged as skipped */
+	size_t nskips;
+	bool watch_full_logged;
+};
+
+/* Is every field that makes a listing or a validator the same? */
+static bool
+same_table(const struct track *a, size_t na, const struct track *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++) {
+		if (a[i].size != b[i].size || a[i].mtime_ns != b[i].mtime_ns ||
+		    a[i].ino != b[i].ino || a[i].dev != b[i].dev ||
+		    strcmp(a[i].path, b[i].path) != 0)
+			return false;
+	}
+	return true;
+}
+
+static void
+snap_unref(struct snap *s)
+{
+	if (s == NULL || atomic_fetch_sub(&s->refs, 1) != 1)
+		return;
+	scan_free(s->tracks, s->pub.count);
+	free(s);
+}
+
+/* Log a skipped path once per run of the server. */
+static void
+on_skip(void *arg, const char *path, const char *why)
+{
+	struct library *lib = arg;
+	char **n;
+	size_t i;
+
+	for (i = 0; i < lib->nskips; i++) {
+		if (strcmp(lib->skips[i], path) == 0)
+			return;
+	}
+	log_warn("skipping %s: %s", path, why);
+	if (lib->nskips == LIBRARY_SKIPS_MAX)
+		return;
+	n = realloc(lib->skips, (lib->nskips + 1) * sizeof *n);
+	if (n == NULL)
+		return;
+	lib->skips = n;
+	lib->skips[lib->nskips] = strdup(path);
+	if (lib->skips[lib->nskips] != NULL)
+		lib->nskips++;
+}
+
+static void
+on_dir(void *arg, const char *abspath)
+{
+	struct library *lib = arg;
+
+	if (lib->inotify_fd < 0)
+		return;
+	if (inotify_add_watch(lib->inotify_fd, abspath, WATCH_MASK) < 0 &&
+	    errno == ENOSPC && !lib->watch_full_logged) {
+		log_warn("inotify watch limit reached at %s: changes there "
+			 "show after the periodic rescan (raise "
+			 "fs.inotify.max_user_watches)",
+			 abspath);
+		lib->watch_full_logged = true;
+	}
+}
+
+int
+library_rescan(struct library *lib)
+{
+	struct scan_hooks hooks = {on_skip, on_dir, lib};
+	struct track *tracks;
+	struct snap *s, *old;
+	size_t count;
+	char *cause = NULL;
+
+	pthread_mutex_lock(&lib->scan_lock);
+	if (scan_library(lib->root, &hooks, &tracks, &count, &cause) != 0) {
+		log_warn("%s; still serving the last good listing", cause);
+		free(cause);
+		pthread_mutex_unlock(&lib->scan_lock);
+		return -1;
+	}
+	old = lib->cur;
+	if (old != NULL &&
+	    same_table(tracks, count, old->tracks, old->pub.count)) {
+		scan_free(tracks, count);
+		pthread_mutex_unlock(&lib->scan_lock);
+		return 0;
+	}
+	s = calloc(1, sizeof *s);
+	if (s == NULL) {
+		scan_free(tracks, count);
+		pthread_mutex_unlock(&lib->scan_lock);
+		return -1;
+	}
+	s->tracks = tracks;
+	s->pub.tracks = tracks;
+	s->pub.count = count;
+	atomic_init(&s->refs, 1);
+	pthread_mutex_lock(&lib->lock);
+	s->pub.generation = ++lib->generation;
+	lib->cur = s;
+	pthread_mutex_unlock(&lib->lock);
+	pthread_mutex_unlock(&lib->scan_lock);
+	log_info("library: %zu tracks (generation %llu)", count,
+		 (unsigned long long)s->pub.generation);
+	snap_unref(old);
+	return 0;
+}
+
+struct library *
+library_open(const char *root, unsigned rescan, char **cause)
+{
+	struct library *lib;
+
+	lib = calloc(1, sizeof *lib);
+	if (lib == NULL) {
+		*cause = strdup("out of memory");
+		return NULL;
+	}
+	lib->rootfd = -1;
+	lib->event_fd = -1;
+	lib->rescan = rescan;
+	pthread_mutex_init(&lib->lock, NULL);
+	pthread_mutex_init(&lib->scan_lock, NULL);
+	lib->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (lib->inotify_fd < 0)
+		log_warn("inotify: %s: relying on the periodic rescan",
+			 strerror(errno));
+	if (realpath(root, lib->root) == NULL ||
+	    (lib->rootfd =
+		 open(lib->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		*cause = NULL;
+		goto fail;
+	}
+	if (library_rescan(lib) != 0 || lib->cur == NULL)
+		goto fail;
+	return lib;
+fail:
+	if (*cause == NULL) {
+		char buf[PATH_MAX + 128];
+
+		if (snprintf(buf, sizeof buf,
+			     "cannot read library folder %s: "
+			     "%s",
+			     root, strerror(errno)) > 0)
+			*cause = strdup(buf);
+	}
+	library_close(lib);
+	return NULL;
+}
+
+static long
+ms_since(const struct timespec *t)
+{
+	struct timespec n;
+
+	clock_gettime(CLOCK_MONOTONIC, &n);
+	return (long)(n.tv_sec - t->tv_sec) * 1000 +
+	       (n.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+/* Drain the inotify queue; true if anything arrived. */
+static bool
+drain(int fd)
+{
+	char buf[16384] __attribute__((aligned(8)));
+	bool any = false;
+
+	while (read(fd, buf, sizeof buf) > 0)
+		any = true;
+	return any;
+}
+
+static void *
+watch_main(void *arg)
+{
+	struct library *lib = arg;
+	struct pollfd pfd[2] = {{lib->event_fd, POLLIN, 0},
+				{lib->inotify_fd, POLLIN, 0}};
+	struct timespec first = {0}, last = {0}, scanned;
+	bool dirty = false;
+	uint64_t v;
+	int timeout;
+
+	clock_gettime(CLOCK_MONOTONIC, &scanned);
+	while (!atomic_load(&lib->stopping)) {
+		timeout = dirty ? LIBRARY_SETTLE_MS : 1000;
+		if (poll(pfd, lib->inotify_fd >= 0 ? 2 : 1, timeout) < 0 &&
+		    errno != EINTR)
+			break;
+		if ((pfd[0].revents & POLLIN) &&
+		    read(lib->event_fd, &v, sizeof v) == sizeof v && !dirty) {
+			dirty = true;
+			clock_gettime(CLOCK_MONOTONIC, &first);
+			last.tv_sec = 0;
+		}
+		if (pfd[1].revents & POLLIN && drain(lib->inotify_fd)) {
+			if (!dirty)
+				clock_gettime(CLOCK_MONOTONIC, &first);
+			dirty = true;
+			clock_gettime(CLOCK_MONOTONIC, &last);
+		}
+		if (atomic_load(&lib->stopping))
+			break;
+		if ((dirty && (ms_since(&last) >= LIBRARY_SETTLE_MS ||
+			       ms_since(&first) >= LIBRARY_MAX_DELAY_MS)) ||
+		    ms_since(&scanned) >= (long)lib->rescan * 1000) {
+			dirty = false;
+			library_rescan(lib);
+			clock_gettime(CLOCK_MONOTONIC, &scanned);
+		}
+	}
+	return NULL;
+}
+
+int
+library_watch(struct library *lib)
+{
+	lib->event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (lib->event_fd < 0)
+		return -1;
+	if (pthread_create(&lib->thread, NULL, watch_main, lib) != 0)
+		return -1;
+	lib->watching = true;
+	return 0;
+}
+
+void
+library_request_rescan(struct library *lib)
+{
+	uint64_t one = 1;
+	ssize_t n;
+
+	if (lib->event_fd >= 0)
+		n = write(lib->event_fd, &one, sizeof one);
+	(void)n;
+}
+
+int
+library_root_fd(const struct library *lib)
+{
+	return lib->rootfd;
+}
+
+const char *
+library_root(const struct library *lib)
+{
+	return lib->root;
+}
+
+const struct library_snap *
+library_get(struct library *lib)
+{
+	struct snap *s;
+
+	pthread_mutex_lock(&lib->lock);
+	s = lib->cur;
+	atomic_fetch_add(&s->refs, 1);
+	pthread_mutex_unlock(&lib->lock);
+	return &s->pub;
+}
+
+void
+library_put(struct library *lib, const struct library_snap *snap)
+{
+	(void)lib;
+	snap_unref((struct snap *)snap);
+}
+
+void
+library_close(struct library *lib)
+{
+	size_t i;
+
+	if (lib == NULL)
+		return;
+	if (lib->watching) {
+		atomic_store(&lib->stopping, true);
+		library_request_rescan(lib);
+		pthread_join(lib->thread, NULL);
+	}
+	snap_unref(lib->cur);
+	if (lib->inotify_fd >= 0)
+		close(lib->inotify_fd);
+	if (lib->event_fd >= 0)
+		close(lib->event_fd);
+	if (lib->rootfd >= 0)
+		close(lib->rootfd);
+	for (i = 0; i < lib->nskips; i++)
+		free(lib->skips[i]);
+	free(lib->skips);
+	pthread_mutex_destroy(&lib->lock);
+	pthread_mutex_destroy(&lib->scan_lock);
+	free(lib);
+}

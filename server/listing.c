@@ -1,0 +1,429 @@
+/*
+ * listing: render the library as text, JSON, HTML or m3u (see API.md).
+ */
+#include "listing.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* A growing output buffer; on failure it sets failed and stops growing. */
+struct out {
+	char *buf;
+	size_t len, cap;
+	int failed;
+};
+
+static void
+out_add(struct out *o, const char *s, size_t n)
+{
+	if (o->failed)
+		return;
+	if (o->cap - o->len < n + 1) {
+		size_t cap = o->cap != 0 ? o->cap : 4096;
+		char *nb;
+
+		while (cap - o->len < n + 1)
+			cap *= 2;
+		nb = realloc(o->buf, cap);
+		if (nb == NULL) {
+			o->failed = 1;
+			return;
+		}
+		o->buf = nb;
+		o->cap = cap;
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+	o->buf[o->len] = '\0';
+}
+
+static void
+out_str(struct out *o, const char *s)
+{
+	out_add(o, s, strlen(s));
+}
+
+static void __attribute__((format(printf, 2, 3)))
+out_fmt(struct out *o, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof buf) {
+		o->failed = 1;
+		return;
+	}
+	out_add(o, buf, (size_t)n);
+}
+
+/* Take the finished body; NULL if anything failed. */
+static char *
+out_take(struct out *o, size_t *len)
+{
+	if (o->failed || o->buf == NULL) {
+		free(o->buf);
+		return NULL;
+	}
+	*len = o->len;
+	return o->buf;
+}
+
+/* HTML-escape s (text and attribute values alike). */
+static void
+out_html(struct out *o, const char *s)
+{
+	const char *run = s;
+
+	for (; *s != '\0'; s++) {
+		const char *e = NULL;
+
+		switch (*s) {
+		case '&':
+			e = "&amp;";
+			break;
+		case '<':
+			e = "&lt;";
+			break;
+		case '>':
+			e = "&gt;";
+			break;
+		case '"':
+			e = "&quot;";
+			break;
+		case '\'':
+			e = "&#39;";
+			break;
+		default:
+			continue;
+		}
+		out_add(o, run, (size_t)(s - run));
+		out_str(o, e);
+		run = s + 1;
+	}
+	out_add(o, run, (size_t)(s - run));
+}
+
+/* A one-line label: control characters (tags may hold any) become spaces. */
+static void
+out_line(struct out *o, const char *s)
+{
+	const char *run = s;
+
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s >= 0x20 && *s != 0x7f)
+			continue;
+		out_add(o, run, (size_t)(s - run));
+		out_add(o, " ", 1);
+		run = s + 1;
+	}
+	out_add(o, run, (size_t)(s - run));
+}
+
+static char *
+render_text(const struct track *t, size_t n, size_t *len)
+{
+	struct out o = {0};
+	size_t i;
+
+	out_add(&o, "", 0);
+	for (i = 0; i < n; i++) {
+		out_fmt(&o, "%zu:", i);
+		out_str(&o, t[i].path);
+		out_add(&o, "\n", 1);
+	}
+	return out_take(&o, len);
+}
+
+static json_t *
+json_str_or_null(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *
+track_json(const struct track *t, size_t index)
+{
+	char mtime[32];
+	time_t secs = (time_t)(t->mtime_ns / 1000000000);
+	struct tm tm;
+
+	if (gmtime_r(&secs, &tm) == NULL ||
+	    strftime(mtime, sizeof mtime, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return NULL;
+	return json_pack(
+	    "{s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:o}", "index",
+	    (json_int_t)index, "path", t->path, "size", (json_int_t)t->size,
+	    "type", t->type, "mtime", mtime, "duration",
+	    t->duration >= 0 ? json_real(t->duration) : json_null(), "title",
+	    json_str_or_null(t->title), "artist", json_str_or_null(t->artist),
+	    "album", json_str_or_null(t->album));
+}
+
+static char *
+render_json(const struct track *t, size_t n, size_t *len)
+{
+	json_t *root, *arr, *item;
+	char *body = NULL;
+	size_t i;
+
+	arr = json_array();
+	root = json_pack("{s:I, s:o}", "count", (json_int_t)n, "tracks", arr);
+	if (root == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		item = track_json(&t[i], i);
+		if (item == NULL || json_array_append_new(arr, item) != 0)
+			goto out;
+	}
+	body = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (body != NULL)
+		*len = strlen(body);
+out:
+	json_decref(root);
+	return body;
+}
+
+/* "3:05", or "" when unknown. */
+static void
+out_duration(struct out *o, double d)
+{
+	long s;
+
+	if (d < 0)
+		return;
+	s = (long)(d + 0.5);
+	if (s >= 3600)
+		out_fmt(o, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+	else
+		out_fmt(o, "%ld:%02ld", s / 60, s % 60);
+}
+
+/* "4.2 MB" */
+static void
+out_size(struct out *o, uint64_t size)
+{
+	static const char *const units[] = {"B", "KB", "MB", "GB", "TB"};
+	double v = (double)size;
+	int u = 0;
+
+	while (v >= 1000 && u < 4) {
+		v /= 1000;
+		u++;
+	}
+	if (u == 0)
+		out_fmt(o, "%" PRIu64 " B", size);
+	else
+		out_fmt(o, "%.1f %s", v, units[u]);
+}
+
+static const char html_head[] =
+    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+    "<meta name=\"viewport\" content=\"width=device-width, "
+    "initial-scale=1\">\n<title>as: music library</title>\n"
+    "<link rel=\"icon\" href=\"data:,\">\n<style>\n"
+    "body{font:16px/1.4 system-ui,sans-serif;margin:0 auto;"
+    "max-width:60em;padding:1em;color:#222;background:#fafafa}\n"
+    "h1{font-size:1.4em;margin:.2em 0}\n"
+    "input[type=search]{width:100%;font-size:1em;padding:.4em;"
+    "box-sizing:border-box;margin:.5em 0}\n"
+    "table{border-collapse:collapse;width:100%}\n"
+    "td,th{padding:.3em .4em;border-bottom:1px solid #ddd;"
+    "text-align:left;vertical-align:middle}\n"
+    "td.n,td.d,td.s{white-space:nowrap;color:#555}\n"
+    ".sub{color:#666;font-size:.85em}\n"
+    "audio{width:14em;max-width:100%;height:2em}\n"
+    "tr.playing{background:#e8f0ff}\n"
+    "@media (max-width:40em){th.s,td.s,th.n,td.n{display:none}"
+    "audio{width:100%}td.t{min-width:8em}}\n"
+    "</style></head><body>\n<h1>Music library</h1>\n"
+    "<input type=\"search\" id=\"q\" placeholder=\"Search title, artist, "
+    "album or path\" aria-label=\"Search\">\n"
+    "<table id=\"tracks\"><thead><tr><th class=\"n\">#</th>"
+    "<th>Track</th><th class=\"d\">Time</th><th class=\"s\">Size</th>"
+    "<th>Play</th><th>Save</th></tr></thead><tbody>\n";
+
+/* Filter on input; when a track ends, play the next visible one. */
+static const char html_tail[] =
+    "</tbody></table>\n<script>\n"
+    "(function(){\n"
+    "var q=document.getElementById('q');\n"
+    "var rows=Array.prototype.slice.call("
+    "document.querySelectorAll('#tracks tbody tr'));\n"
+    "q.addEventListener('input',function(){\n"
+    " var w=q.value.toLowerCase();\n"
+    " rows.forEach(function(r){r.hidden=w!==''&&"
+    "r.textContent.toLowerCase().indexOf(w)<0;});\n"
+    "});\n"
+    "rows.forEach(function(r,i){\n"
+    " var a=r.querySelector('audio');\n"
+    " a.addEventListener('play',function(){\n"
+    "  rows.forEach(function(o){var b=o.querySelector('audio');"
+    "if(b!==a&&!b.paused)b.pause();o.classList.remove('playing');});\n"
+    "  r.classList.add('playing');\n"
+    " });\n"
+    " a.addEventListener('ended',function(){\n"
+    "  for(var j=i+1;j<rows.length;j++){if(!rows[j].hidden){"
+    "rows[j].querySelector('audio').play();return;}}\n"
+    " });\n"
+    "});\n"
+    "})();\n"
+    "</script>\n</body></html>\n";
+
+static void
+html_row(struct out *o, const struct track *t, size_t i)
+{
+	out_fmt(o, "<tr><td class=\"n\">%zu</td><td class=\"t\">", i);
+	out_html(o, t->title != NULL ? t->title : t->path);
+	if (t->artist != NULL || t->album != NULL) {
+		out_str(o, "<div class=\"sub\">");
+		out_html(o, t->artist != NULL ? t->artist : "");
+		if (t->artist != NULL && t->album != NULL)
+			out_str(o, " \xe2\x80\x94 ");
+		out_html(o, t->album != NULL ? t->album : "");
+		out_str(o, "</div>");
+	}
+	out_str(o, "</td><td class=\"d\">");
+	out_duration(o, t->duration);
+	out_str(o, "</td><td class=\"s\">");
+	out_size(o, t->size);
+	out_fmt(o,
+		"</td><td><audio controls preload=\"none\" "
+		"src=\"/stream/%zu\"></audio></td>",
+		i);
+	out_fmt(o,
+		"<td><a href=\"/stream/%zu?download=1\" download>"
+		"download</a></td></tr>\n",
+		i);
+}
+
+static char *
+render_html(const struct track *t, size_t n, size_t *len)
+{
+	struct out o = {0};
+	size_t i;
+
+	out_str(&o, html_head);
+	for (i = 0; i < n; i++)
+		html_row(&o, &t[i], i);
+	if (n == 0)
+		out_str(&o, "<tr><td colspan=\"6\">The library is empty."
+			    "</td></tr>\n");
+	out_str(&o, html_tail);
+	return out_take(&o, len);
+}
+
+static char *
+render_m3u(const struct track *t, size_t n, const char *host, size_t *len)
+{
+	struct out o = {0};
+	size_t i;
+
+	out_str(&o, "#EXTM3U\n");
+	for (i = 0; i < n; i++) {
+		out_fmt(&o, "#EXTINF:%ld,",
+			t[i].duration >= 0 ? (long)(t[i].duration + 0.5)
+					   : -1L);
+		if (t[i].artist != NULL && t[i].title != NULL) {
+			out_line(&o, t[i].artist);
+			out_str(&o, " - ");
+			out_line(&o, t[i].title);
+		} else {
+			out_line(&o, t[i].path);
+		}
+		out_str(&o, "\nhttp://");
+		out_str(&o, host);
+		out_fmt(&o, "/stream/%zu\n", i);
+	}
+	return out_take(&o, len);
+}
+
+char *
+listing_render(const struct track *tracks, size_t n, enum list_format f,
+	       const char *host, size_t *len)
+{
+	switch (f) {
+	case LIST_FORMAT_TEXT:
+		return render_text(tracks, n, len);
+	case LIST_FORMAT_JSON:
+		return render_json(tracks, n, len);
+	case LIST_FORMAT_HTML:
+		return render_html(tracks, n, len);
+	case LIST_FORMAT_M3U:
+		if (host == NULL || !listing_host_valid(host))
+			return NULL;
+		return render_m3u(tracks, n, host, len);
+	default:
+		return NULL;
+	}
+}
+
+const char *
+listing_content_type(enum list_format f)
+{
+	switch (f) {
+	case LIST_FORMAT_JSON:
+		return "application/json";
+	case LIST_FORMAT_HTML:
+		return "text/html; charset=utf-8";
+	case LIST_FORMAT_M3U:
+		return "audio/x-mpegurl";
+	default:
+		return "text/plain; charset=utf-8";
+	}
+}
+
+/* Host name characters: letters, digits and "-._~" (RFC 3986 unreserved). */
+static bool
+regname_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || strchr("-._~", c) != NULL;
+}
+
+#define HOST_MAX 255
+
+bool
+listing_host_valid(const char *h)
+{
+	const char *p = h, *port;
+	size_t n = strnlen(h, HOST_MAX + 1);
+
+	if (n == 0 || n > HOST_MAX)
+		return false;
+	if (*p == '[') { /* IPv6 literal: hex digits, colons, dots */
+		for (p++; *p != ']'; p++) {
+			if (*p == '\0' ||
+			    strchr("0123456789abcdefABCDEF:.", *p) == NULL)
+				return false;
+		}
+		if (p == h + 1)
+			return false;
+		p++;
+	} else {
+		for (; *p != '\0' && *p != ':'; p++) {
+			if (!regname_char(*p))
+				return false;
+		}
+		if (p == h)
+			return false;
+	}
+	if (*p == '\0')
+		return true;
+	if (*p != ':')
+		return false;
+	port = ++p;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+	}
+	return p - port >= 1 && p - port <= 5;
+}

@@ -1,0 +1,418 @@
+/*
+ * as_server: serves a folder of music over HTTP (see API.md and
+ * as_server(1)). main() reads the options into the one struct config, binds
+ * the listening socket itself (so a port in use is reported plainly and
+ * --port 0 can be learned), starts libmicrohttpd and the library watcher,
+ * then waits for signals: SIGHUP rescans, SIGTERM and SIGINT stop.
+ */
+#include "conf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "guard.h"
+#include "library.h"
+#include "log.h"
+#include "parse.h"
+#include "routes.h"
+
+#define LISTEN_BACKLOG 4096
+
+static const char usage_text[] =
+    "usage: as_server [-p PORT] [-l DIR] [-b ADDRESS] [--port-file FILE]\n"
+    "                 [--threads N] [--max-clients N] [--max-per-ip N]\n"
+    "                 [--timeout SEC] [--header-timeout SEC]\n"
+    "                 [--rescan SEC] [--access-log FILE] [--cors ORIGIN]\n"
+    "                 [-v] [-h] [--version]\n"
+    "Serves the music in DIR (default ./library) over HTTP on PORT\n"
+    "(default 3456; 0 picks a free one). See as_server(1).\n";
+
+enum {
+	OPT_PORT_FILE = 256,
+	OPT_THREADS,
+	OPT_MAX_CLIENTS,
+	OPT_MAX_PER_IP,
+	OPT_TIMEOUT,
+	OPT_HEADER_TIMEOUT,
+	OPT_RESCAN,
+	OPT_ACCESS_LOG,
+	OPT_CORS,
+	OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+    {"port", required_argument, NULL, 'p'},
+    {"library", required_argument, NULL, 'l'},
+    {"bind", required_argument, NULL, 'b'},
+    {"port-file", required_argument, NULL, OPT_PORT_FILE},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
+    {"max-per-ip", required_argument, NULL, OPT_MAX_PER_IP},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
+    {"rescan", required_argument, NULL, OPT_RESCAN},
+    {"access-log", required_argument, NULL, OPT_ACCESS_LOG},
+    {"cors", required_argument, NULL, OPT_CORS},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+/* Parse a whole-number option in [min, max]; exits with usage on error. */
+static unsigned
+number_option(const char *name, const char *arg, unsigned min, unsigned max)
+{
+	uint64_t v;
+
+	if (parse_u64_str(arg, &v) != PARSE_OK || v < min || v > max) {
+		fprintf(stderr,
+			"as_server: --%s '%s': expected a whole number from "
+			"%u to %u\n",
+			name, arg, min, max);
+		exit(2);
+	}
+	return (unsigned)v;
+}
+
+/* Raise the open-file limit to the hard one; returns the new soft limit. */
+static unsigned
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 1024;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return rl.rlim_cur > UINT_MAX / 2 ? UINT_MAX / 2
+					  : (unsigned)rl.rlim_cur;
+}
+
+static void
+parse_options(int argc, char **argv, struct config *cfg)
+{
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "p:l:b:vh", long_options,
+				 NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			cfg->port = number_option("port", optarg, 0, 65535);
+			break;
+		case 'l':
+			cfg->library = optarg;
+			break;
+		case 'b':
+			cfg->bind = optarg;
+			break;
+		case OPT_PORT_FILE:
+			cfg->port_file = optarg;
+			break;
+		case OPT_THREADS:
+			cfg->threads =
+			    number_option("threads", optarg, 1, 256);
+			break;
+		case OPT_MAX_CLIENTS:
+			cfg->max_clients =
+			    number_option("max-clients", optarg, 1, 1000000);
+			break;
+		case OPT_MAX_PER_IP:
+			cfg->max_per_ip =
+			    number_option("max-per-ip", optarg, 0, 1000000);
+			break;
+		case OPT_TIMEOUT:
+			cfg->timeout =
+			    number_option("timeout", optarg, 1, 86400);
+			break;
+		case OPT_HEADER_TIMEOUT:
+			cfg->header_timeout =
+			    number_option("header-timeout", optarg, 1, 3600);
+			break;
+		case OPT_RESCAN:
+			cfg->rescan =
+			    number_option("rescan", optarg, 1, 86400);
+			break;
+		case OPT_ACCESS_LOG:
+			cfg->access_log = optarg;
+			break;
+		case OPT_CORS:
+			cfg->cors = optarg;
+			break;
+		case 'v':
+			cfg->verbose++;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case OPT_VERSION:
+			puts("as_server " PACKAGE_VERSION);
+			exit(0);
+		default:
+			fputs(usage_text, stderr);
+			exit(2);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "as_server: unexpected argument '%s'\n%s",
+			argv[optind], usage_text);
+		exit(2);
+	}
+}
+
+/*
+ * Bind and listen on cfg->bind (all interfaces, dual-stack when possible,
+ * if NULL) and cfg->port. Returns the socket, or -1 after printing why.
+ */
+static int
+listen_socket(const struct config *cfg)
+{
+	struct addrinfo hints = {0}, *res = NULL, *ai;
+	char port[8];
+	int fd = -1, one = 1, zero = 0, err = 0, rc;
+
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	hints.ai_family = cfg->bind != NULL ? AF_UNSPEC : AF_INET6;
+	if (snprintf(port, sizeof port, "%u", cfg->port) < 0)
+		return -1;
+	rc = getaddrinfo(cfg->bind, port, &hints, &res);
+	if (rc != 0 && cfg->bind == NULL) {
+		hints.ai_family = AF_INET;
+		rc = getaddrinfo(NULL, port, &hints, &res);
+	}
+	if (rc != 0) {
+		fprintf(stderr, "as_server: cannot listen on %s: %s\n",
+			cfg->bind != NULL ? cfg->bind : "*", gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family,
+			    ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0) {
+			err = errno;
+			continue;
+		}
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (ai->ai_family == AF_INET6 && cfg->bind == NULL)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero,
+				   sizeof zero);
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+		    listen(fd, LISTEN_BACKLOG) == 0)
+			break;
+		err = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0 && cfg->bind == NULL && hints.ai_family == AF_INET6 &&
+	    err != EADDRINUSE) {
+		struct config v4 = *cfg;
+
+		v4.bind = "0.0.0.0"; /* no IPv6 here */
+		return listen_socket(&v4);
+	}
+	if (fd < 0)
+		fprintf(stderr,
+			"as_server: cannot listen on %s port %u: %s%s\n",
+			cfg->bind != NULL ? cfg->bind : "*", cfg->port,
+			strerror(err),
+			err == EADDRINUSE
+			    ? " (another server runs there; pick another "
+			      "with -p, or -p 0 for any free port)"
+			    : "");
+	return fd;
+}
+
+static unsigned
+bound_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+		return 0;
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+/* Write the port to path atomically (a temporary file, then rename). */
+static int
+write_port_file(const char *path, unsigned port)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+	int n;
+
+	n = snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+	if (n < 0 || (size_t)n >= sizeof tmp)
+		return -1;
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return -1;
+	n = fprintf(f, "%u\n", port);
+	if (fclose(f) != 0 || n < 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char buf[512];
+
+	(void)cls;
+	if (vsnprintf(buf, sizeof buf, fmt, ap) < 0)
+		return;
+	buf[strcspn(buf, "\n")] = '\0';
+	log_debug("libmicrohttpd: %s", buf);
+}
+
+static struct MHD_Daemon *
+start_daemon(const struct config *cfg, struct routes *routes, int fd)
+{
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+
+	return MHD_start_daemon(
+	    flags, 0, NULL, NULL, routes_handle, routes,
+	    MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
+	    cfg->threads, MHD_OPTION_CONNECTION_LIMIT, cfg->max_clients,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
+	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONFIG_CONN_MEMORY,
+	    MHD_OPTION_URI_LOG_CALLBACK, routes_begin, routes,
+	    MHD_OPTION_NOTIFY_COMPLETED, routes_completed, routes,
+	    MHD_OPTION_NOTIFY_CONNECTION, guard_notify, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1, MHD_OPTION_END);
+}
+
+/* Wait for signals until SIGTERM or SIGINT; SIGHUP rescans. */
+static void
+wait_signals(const sigset_t *set, struct library *lib)
+{
+	int sig;
+
+	for (;;) {
+		if (sigwait(set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			log_info("SIGHUP: rescanning the library");
+			library_request_rescan(lib);
+			continue;
+		}
+		log_info("signal %d: stopping", sig);
+		return;
+	}
+}
+
+static void
+defaults(struct config *cfg)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned files = raise_nofile();
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->port = CONFIG_DEFAULT_PORT;
+	cfg->library = CONFIG_DEFAULT_LIBRARY;
+	cfg->threads = n > 0 && n < 256 ? (unsigned)n : 1;
+	/* A quarter of the descriptors stay for track files and the rest. */
+	cfg->max_clients = files - files / 4;
+	cfg->timeout = CONFIG_DEFAULT_TIMEOUT;
+	cfg->header_timeout = CONFIG_DEFAULT_HEADER_TIMEOUT;
+	cfg->rescan = CONFIG_DEFAULT_RESCAN;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config cfg;
+	struct library *lib = NULL;
+	struct routes *routes = NULL;
+	struct MHD_Daemon *d = NULL;
+	char *cause = NULL;
+	sigset_t set;
+	int fd = -1, rc = 1;
+
+	defaults(&cfg);
+	parse_options(argc, argv, &cfg);
+	log_init("as_server",
+		 cfg.verbose > 0 ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL); /* before any thread */
+
+	if (log_access_open(cfg.access_log) != 0) {
+		fprintf(stderr, "as_server: cannot open access log %s: %s\n",
+			cfg.access_log, strerror(errno));
+		goto out;
+	}
+	lib = library_open(cfg.library, cfg.rescan, &cause);
+	if (lib == NULL) {
+		fprintf(stderr,
+			"as_server: %s (pick the folder with -l DIR)\n",
+			cause != NULL ? cause : "cannot read the library");
+		goto out;
+	}
+	fd = listen_socket(&cfg);
+	if (fd < 0)
+		goto out;
+	cfg.port = bound_port(fd);
+	routes = routes_new(&cfg, lib);
+	if (routes == NULL || guard_start(cfg.header_timeout) != 0 ||
+	    library_watch(lib) != 0) {
+		fprintf(stderr, "as_server: out of memory or threads\n");
+		goto out;
+	}
+	d = start_daemon(&cfg, routes, fd);
+	if (d == NULL) {
+		fprintf(stderr, "as_server: libmicrohttpd failed to start\n");
+		goto out;
+	}
+	fd = -1; /* the daemon owns it now */
+	if (cfg.port_file != NULL &&
+	    write_port_file(cfg.port_file, cfg.port) != 0) {
+		fprintf(stderr, "as_server: cannot write port file %s: %s\n",
+			cfg.port_file, strerror(errno));
+		goto out;
+	}
+	log_info("serving %s on http://%s:%u/", library_root(lib),
+		 cfg.bind != NULL ? cfg.bind : "localhost", cfg.port);
+	wait_signals(&set, lib);
+	rc = 0;
+out:
+	if (d != NULL)
+		MHD_stop_daemon(d);
+	if (fd >= 0)
+		close(fd);
+	guard_stop();
+	routes_free(routes);
+	library_close(lib);
+	free(cause);
+	return rc;
+}

@@ -1,0 +1,90 @@
+/*
+ * precond: validators and conditional requests (RFC 9110, section 13).
+ */
+#include "precond.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "httpdate.h"
+
+void
+precond_etag(char *buf, size_t len, uint64_t ino, uint64_t size,
+	     int64_t mtime_ns)
+{
+	int n = snprintf(buf, len, "\"%" PRIx64 "-%" PRIx64 "-%" PRIx64 "\"",
+			 ino, size, (uint64_t)mtime_ns);
+
+	if (n < 0 || (size_t)n >= len)
+		buf[0] = '\0'; /* cannot happen with PRECOND_ETAG_LEN */
+}
+
+static const char *
+skip_ows_commas(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == ',')
+		s++;
+	return s;
+}
+
+/*
+ * Does the entity-tag list in[] contain etag (weak comparison: W/ prefixes
+ * are ignored on both sides)? "*" matches anything. A malformed list
+ * matches nothing.
+ */
+static bool
+list_matches(const char *in, const char *etag)
+{
+	const char *s = skip_ows_commas(in), *end;
+	size_t elen;
+
+	if (*s == '*')
+		return true;
+	if (etag[0] == 'W' && etag[1] == '/')
+		etag += 2;
+	elen = strlen(etag);
+	while (*s != '\0') {
+		if (s[0] == 'W' && s[1] == '/')
+			s += 2;
+		if (*s != '"')
+			return false;
+		end = strchr(s + 1, '"');
+		if (end == NULL)
+			return false;
+		if ((size_t)(end + 1 - s) == elen &&
+		    memcmp(s, etag, elen) == 0)
+			return true;
+		s = skip_ows_commas(end + 1);
+	}
+	return false;
+}
+
+bool
+precond_not_modified(const char *inm, const char *ims, const char *etag,
+		     time_t mtime)
+{
+	time_t t;
+
+	if (inm != NULL)
+		return list_matches(inm, etag);
+	if (ims != NULL && httpdate_parse(ims, &t) == 0)
+		return mtime <= t;
+	return false;
+}
+
+bool
+precond_if_range(const char *ifr, const char *etag, time_t mtime)
+{
+	time_t t;
+
+	if (ifr == NULL)
+		return true;
+	while (*ifr == ' ' || *ifr == '\t')
+		ifr++;
+	if (ifr[0] == 'W' && ifr[1] == '/')
+		return false;
+	if (ifr[0] == '"')
+		return strcmp(ifr, etag) == 0;
+	return httpdate_parse(ifr, &t) == 0 && t == mtime;
+}

@@ -1,0 +1,823 @@
+/*
+ * routes: the HTTP face of as_server (see API.md).
+ *
+ * Every request gets a struct request from routes_begin (the URI log
+ * callback, so even the raw request target is known for the access log).
+ * The access handler answers on its second call, once the whole header is
+ * in: a response queued on the first call would force Connection: close.
+ * Listings are rendered once per library generation and the responses
+ * themselves are cached; streams are served from shared descriptors
+ * (ofile) by a reader callback that preads at the stream's own offset.
+ */
+#include "routes.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guard.h"
+#include "httpdate.h"
+#include "listing.h"
+#include "log.h"
+#include "negotiate.h"
+#include "ofile.h"
+#include "parse.h"
+#include "precond.h"
+#include "range.h"
+
+#define REQUEST_URI_MAX 1024	 /* longer targets are cut in the access log */
+#define ERROR_MESSAGE_MAX 512	 /* bytes of an error message */
+#define STREAM_BLOCK (64 * 1024) /* reader block for sized responses */
+
+struct routes {
+	const struct config *cfg;
+	struct library *lib;
+	pthread_mutex_t lock; /* guards the listing cache */
+	uint64_t generation;  /* of the cached responses */
+	struct MHD_Response *listing[LIST_FORMAT_COUNT];
+	size_t listing_len[LIST_FORMAT_COUNT];
+};
+
+struct request {
+	bool seen;	/* the handler was called once */
+	uint64_t bytes; /* body bytes handed to libmicrohttpd */
+	time_t start;
+	char method[16];
+	char version[16];
+	char uri[REQUEST_URI_MAX];
+};
+
+struct stream {
+	struct ofile *of;
+	uint64_t base; /* file offset of the first byte */
+	uint64_t len;  /* bytes to send */
+	struct request *req;
+};
+
+struct routes *
+routes_new(const struct config *cfg, struct library *lib)
+{
+	struct routes *r = calloc(1, sizeof *r);
+
+	if (r == NULL)
+		return NULL;
+	r->cfg = cfg;
+	r->lib = lib;
+	pthread_mutex_init(&r->lock, NULL);
+	return r;
+}
+
+static void
+drop_listings(struct routes *r)
+{
+	int f;
+
+	for (f = 0; f < LIST_FORMAT_COUNT; f++) {
+		if (r->listing[f] != NULL)
+			MHD_destroy_response(r->listing[f]);
+		r->listing[f] = NULL;
+	}
+}
+
+void
+routes_free(struct routes *r)
+{
+	if (r == NULL)
+		return;
+	drop_listings(r);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}
+
+/* Copy at most cap-1 bytes of s into dst, always terminated. */
+static void
+copy_bounded(char *dst, size_t cap, const char *s)
+{
+	size_t n = s != NULL ? strnlen(s, cap - 1) : 0;
+
+	memcpy(dst, s != NULL ? s : "", n);
+	dst[n] = '\0';
+}
+
+void *
+routes_begin(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct request *req = calloc(1, sizeof *req);
+
+	(void)cls;
+	(void)c;
+	if (req == NULL)
+		return NULL;
+	req->start = time(NULL);
+	copy_bounded(req->uri, sizeof req->uri, uri);
+	return req;
+}
+
+static const char *
+header(struct MHD_Connection *c, const char *name)
+{
+	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+/* Append s to the log line, escaping quotes, backslashes and controls. */
+static size_t
+log_field(char *buf, size_t pos, size_t cap, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (s == NULL || *s == '\0')
+		s = "-";
+	for (; *s != '\0' && pos + 5 < cap; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\') {
+			buf[pos++] = '\\';
+			buf[pos++] = 'x';
+			buf[pos++] = hex[ch >> 4];
+			buf[pos++] = hex[ch & 15];
+		} else {
+			buf[pos++] = (char)ch;
+		}
+	}
+	buf[pos] = '\0';
+	return pos;
+}
+
+/* Append the literal s as it is, if it fits. */
+static size_t
+log_raw(char *buf, size_t pos, size_t cap, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (pos + n >= cap)
+		return pos;
+	memcpy(buf + pos, s, n + 1);
+	return pos + n;
+}
+
+static void
+client_ip(struct MHD_Connection *c, char *buf, size_t len)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	copy_bounded(buf, len, "-");
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || ci->client_addr == NULL)
+		return;
+	sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  buf, (socklen_t)len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
+			  (socklen_t)len);
+}
+
+/* One Combined Log Format line for a finished request. */
+static void
+access_log(struct MHD_Connection *c, const struct request *req)
+{
+	const union MHD_ConnectionInfo *ci;
+	char line[4096], ip[INET6_ADDRSTRLEN], date[64];
+	unsigned status = 0;
+	struct tm tm;
+	size_t pos;
+	int n;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
+	if (ci != NULL)
+		status = ci->http_status;
+	client_ip(c, ip, sizeof ip);
+	if (gmtime_r(&req->start, &tm) == NULL ||
+	    strftime(date, sizeof date, "%d/%b/%Y:%H:%M:%S +0000", &tm) == 0)
+		copy_bounded(date, sizeof date, "-");
+	n = snprintf(line, sizeof line, "%s - - [%s] \"", ip, date);
+	if (n < 0 || (size_t)n >= sizeof line)
+		return;
+	pos = log_field(line, (size_t)n, sizeof line, req->method);
+	pos = log_raw(line, pos, sizeof line, " ");
+	pos = log_field(line, pos, sizeof line, req->uri);
+	pos = log_raw(line, pos, sizeof line, " ");
+	pos = log_field(line, pos, sizeof line, req->version);
+	n = snprintf(line + pos, sizeof line - pos, "\" %u %" PRIu64 " \"",
+		     status, req->bytes);
+	if (n < 0 || (size_t)n >= sizeof line - pos)
+		return;
+	pos = log_field(line, pos + (size_t)n, sizeof line,
+			header(c, MHD_HTTP_HEADER_REFERER));
+	pos = log_raw(line, pos, sizeof line, "\" \"");
+	pos = log_field(line, pos, sizeof line,
+			header(c, MHD_HTTP_HEADER_USER_AGENT));
+	pos = log_raw(line, pos, sizeof line, "\"");
+	log_access(line, (int)pos);
+}
+
+void
+routes_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+		 enum MHD_RequestTerminationCode toe)
+{
+	struct request *req = *req_cls;
+
+	(void)cls;
+	(void)toe;
+	if (req == NULL)
+		return;
+	if (req->seen)
+		access_log(c, req);
+	guard_request_done(c);
+	free(req);
+	*req_cls = NULL;
+}
+
+/* Count a buffer body of len bytes for the access log (none for HEAD). */
+static void
+count_body(struct request *req, size_t len)
+{
+	if (strcmp(req->method, MHD_HTTP_METHOD_HEAD) != 0)
+		req->bytes += len;
+}
+
+/* Queue resp (if any) and drop our reference. */
+static enum MHD_Result
+queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *resp)
+{
+	enum MHD_Result ret;
+
+	if (resp == NULL)
+		return MHD_NO;
+	ret = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static void
+add_cors(const struct routes *r, struct MHD_Response *resp)
+{
+	if (r->cfg->cors != NULL)
+		MHD_add_response_header(resp, "Access-Control-Allow-Origin",
+					r->cfg->cors);
+}
+
+/* Does the caller want JSON errors (?format=json or Accept)? */
+static bool
+wants_json(struct MHD_Connection *c)
+{
+	const char *f =
+	    MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+
+	if (f != NULL)
+		return strcmp(f, "json") == 0;
+	return negotiate_wants_json(header(c, MHD_HTTP_HEADER_ACCEPT));
+}
+
+/* An error body, "error: <message>\n" or JSON; NULL on ENOMEM. */
+static struct MHD_Response *
+error_response(const struct routes *r, struct MHD_Connection *c,
+	       struct request *req, unsigned status, const char *msg)
+{
+	struct MHD_Response *resp;
+	char buf[ERROR_MESSAGE_MAX + 16];
+	char *body = NULL;
+	json_t *j;
+	int n;
+
+	if (wants_json(c)) {
+		j = json_pack("{s:{s:i, s:s}}", "error", "status", (int)status,
+			      "message", msg);
+		body = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+		json_decref(j);
+		if (body == NULL)
+			return NULL;
+		count_body(req, strlen(body));
+		resp = MHD_create_response_from_buffer(strlen(body), body,
+						       MHD_RESPMEM_MUST_FREE);
+		if (resp == NULL)
+			free(body);
+		else
+			MHD_add_response_header(resp, "Content-Type",
+						"application/json");
+	} else {
+		n = snprintf(buf, sizeof buf, "error: %s\n", msg);
+		if (n < 0 || (size_t)n >= sizeof buf)
+			return NULL;
+		count_body(req, (size_t)n);
+		resp = MHD_create_response_from_buffer((size_t)n, buf,
+						       MHD_RESPMEM_MUST_COPY);
+		if (resp != NULL)
+			MHD_add_response_header(resp, "Content-Type",
+						"text/plain; charset=utf-8");
+	}
+	if (resp != NULL)
+		add_cors(r, resp);
+	return resp;
+}
+
+static enum MHD_Result __attribute__((format(printf, 5, 6)))
+fail(const struct routes *r, struct MHD_Connection *c, struct request *req,
+     unsigned status, const char *fmt, ...)
+{
+	char msg[ERROR_MESSAGE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
+		copy_bounded(msg, sizeof msg, "internal error");
+	va_end(ap);
+	return queue(c, status, error_response(r, c, req, status, msg));
+}
+
+static enum MHD_Result
+health(const struct routes *r, struct MHD_Connection *c, struct request *req)
+{
+	static const char ok[] = "ok\n";
+	struct MHD_Response *resp;
+
+	count_body(req, sizeof ok - 1);
+	resp = MHD_create_response_from_buffer(sizeof ok - 1, (void *)ok,
+					       MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Content-Type",
+				"text/plain; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	add_cors(r, resp);
+	return queue(c, MHD_HTTP_OK, resp);
+}
+
+/* A listing response with its headers; NULL if rendering failed. */
+static struct MHD_Response *
+listing_response(const struct routes *r, const struct library_snap *snap,
+		 enum list_format f, const char *host, size_t *lenp)
+{
+	struct MHD_Response *resp;
+	size_t len = 0;
+	char *body;
+
+	body = listing_render(snap->tracks, snap->count, f, host, &len);
+	if (body == NULL)
+		return NULL;
+	resp =
+	    MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(body);
+		return NULL;
+	}
+	MHD_add_response_header(resp, "Content-Type", listing_content_type(f));
+	MHD_add_response_header(resp, "Vary", "Accept");
+	*lenp = len;
+	MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	add_cors(r, resp);
+	return resp;
+}
+
+/*
+ * Queue the cached listing in format f, rendering it first if the library
+ * changed. Queued under the lock: a cached response is only destroyed
+ * under it, and a queued one holds its own reference.
+ */
+static enum MHD_Result
+cached_listing(struct routes *r, struct MHD_Connection *c, struct request *req,
+	       enum list_format f)
+{
+	const struct library_snap *snap = library_get(r->lib);
+	enum MHD_Result ret = MHD_NO;
+	bool rendered;
+
+	pthread_mutex_lock(&r->lock);
+	if (r->generation != snap->generation) {
+		drop_listings(r);
+		r->generation = snap->generation;
+	}
+	if (r->listing[f] == NULL)
+		r->listing[f] =
+		    listing_response(r, snap, f, NULL, &r->listing_len[f]);
+	rendered = r->listing[f] != NULL;
+	if (rendered) {
+		count_body(req, r->listing_len[f]);
+		ret = MHD_queue_response(c, MHD_HTTP_OK, r->listing[f]);
+	}
+	pthread_mutex_unlock(&r->lock);
+	library_put(r->lib, snap);
+	if (!rendered)
+		return fail(r, c, req, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			    "could not render the listing; try again");
+	return ret;
+}
+
+static enum MHD_Result
+m3u_listing(struct routes *r, struct MHD_Connection *c, struct request *req)
+{
+	const char *host = header(c, MHD_HTTP_HEADER_HOST);
+	const struct library_snap *snap;
+	struct MHD_Response *resp;
+	char fallback[64];
+	size_t len = 0;
+
+	if (host == NULL) {
+		if (snprintf(fallback, sizeof fallback, "localhost:%u",
+			     r->cfg->port) < 0)
+			return MHD_NO;
+		host = fallback;
+	}
+	snap = library_get(r->lib);
+	resp = listing_response(r, snap, LIST_FORMAT_M3U, host, &len);
+	library_put(r->lib, snap);
+	if (resp == NULL)
+		return fail(r, c, req, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			    "could not render the playlist; try again");
+	count_body(req, len);
+	return queue(c, MHD_HTTP_OK, resp);
+}
+
+static enum MHD_Result
+list_route(struct routes *r, struct MHD_Connection *c, struct request *req,
+	   bool m3u_path)
+{
+	const char *name =
+	    MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+	enum list_format f;
+
+	if (m3u_path)
+		f = LIST_FORMAT_M3U;
+	else if (name != NULL) {
+		if (negotiate_format_name(name, &f) != 0)
+			return fail(
+			    r, c, req, MHD_HTTP_BAD_REQUEST,
+			    "unknown listing format; use ?format=text, "
+			    "json, html or m3u");
+	} else
+		f = negotiate_accept(header(c, MHD_HTTP_HEADER_ACCEPT));
+	if (f == LIST_FORMAT_M3U)
+		return m3u_listing(r, c, req);
+	return cached_listing(r, c, req, f);
+}
+
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream *s = cls;
+	ssize_t n;
+
+	if (pos >= s->len)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (max > s->len - pos)
+		max = (size_t)(s->len - pos);
+	do
+		n = pread(s->of->fd, buf, max, (off_t)(s->base + pos));
+	while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		/* Truncated or unreadable meanwhile: end the transfer
+		 * unfinished, so that the client does not take it for whole.
+		 */
+		log_warn("read error at byte %" PRIu64 ": %s", s->base + pos,
+			 n == 0 ? "the file is shorter than when opened"
+				: strerror(errno));
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	}
+	s->req->bytes += (uint64_t)n;
+	return n;
+}
+
+static void
+stream_free(void *cls)
+{
+	struct stream *s = cls;
+
+	ofile_release(s->of);
+	free(s);
+}
+
+/* Is path (relative to the root) still inside the root after links? */
+static bool
+inside_root(const struct routes *r, const char *path)
+{
+	const char *root = library_root(r->lib);
+	char full[PATH_MAX], real[PATH_MAX];
+	size_t n = strlen(root);
+	int len;
+
+	len = snprintf(full, sizeof full, "%s/%s", root, path);
+	if (len < 0 || (size_t)len >= sizeof full ||
+	    realpath(full, real) == NULL)
+		return false;
+	return strncmp(real, root, n) == 0 &&
+	       (real[n] == '/' || real[n] == '\0');
+}
+
+/* "attachment; filename*=UTF-8''<name>" for the last path component. */
+static int
+disposition(const char *path, char *buf, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *name = strrchr(path, '/');
+	size_t pos;
+	int n;
+
+	name = name != NULL ? name + 1 : path;
+	n = snprintf(buf, len, "attachment; filename*=UTF-8''");
+	if (n < 0 || (size_t)n >= len)
+		return -1;
+	for (pos = (size_t)n; *name != '\0'; name++) {
+		unsigned char ch = (unsigned char)*name;
+
+		if (pos + 4 > len)
+			return -1;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || strchr("!#$&+-.^_`|~", ch)) {
+			buf[pos++] = (char)ch;
+		} else {
+			buf[pos++] = '%';
+			buf[pos++] = hex[ch >> 4];
+			buf[pos++] = hex[ch & 15];
+		}
+	}
+	buf[pos] = '\0';
+	return 0;
+}
+
+/* The track to stream, found and opened; what stream_route needs. */
+struct opened {
+	struct ofile *of;
+	struct stat st;
+	const char *type;
+	char path[PATH_MAX];
+};
+
+/*
+ * Look up index arg in the current table and open its file. 0, or the HTTP
+ * status of a failure already queued (*ret holds MHD's verdict).
+ */
+static unsigned
+open_track(struct routes *r, struct MHD_Connection *c, struct request *req,
+	   const char *arg, struct opened *o, enum MHD_Result *ret)
+{
+	const struct library_snap *snap = library_get(r->lib);
+	const struct track *t;
+	enum parse_result pr;
+	uint64_t idx = 0;
+	size_t count = snap->count;
+	dev_t dev;
+	ino_t ino;
+
+	pr = parse_u64_str(arg, &idx);
+	if (pr != PARSE_OK || idx >= count) {
+		library_put(r->lib, snap);
+		if (count == 0)
+			*ret = fail(r, c, req, MHD_HTTP_NOT_FOUND,
+				    "no such track: the library is empty");
+		else
+			*ret = fail(r, c, req, MHD_HTTP_NOT_FOUND,
+				    "no such track: the library has %zu "
+				    "tracks, /stream/0 to /stream/%zu",
+				    count, count - 1);
+		return MHD_HTTP_NOT_FOUND;
+	}
+	t = &snap->tracks[idx];
+	copy_bounded(o->path, sizeof o->path, t->path);
+	o->type = t->type;
+	dev = t->dev;
+	ino = t->ino;
+	library_put(r->lib, snap);
+
+	o->of = ofile_open(library_root_fd(r->lib), o->path, &o->st);
+	if (o->of != NULL && (o->st.st_dev != dev || o->st.st_ino != ino) &&
+	    !inside_root(r, o->path)) {
+		ofile_release(o->of); /* replaced by a link out: refuse */
+		o->of = NULL;
+		errno = ENOENT;
+	}
+	if (o->of == NULL) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOMEM) {
+			*ret = fail(r, c, req, MHD_HTTP_SERVICE_UNAVAILABLE,
+				    "the server is out of file descriptors; "
+				    "try again shortly");
+			return MHD_HTTP_SERVICE_UNAVAILABLE;
+		}
+		library_request_rescan(r->lib);
+		*ret = fail(r, c, req, MHD_HTTP_NOT_FOUND,
+			    "track %" PRIu64 " is no longer in the library; "
+			    "fetch /list again",
+			    idx);
+		return MHD_HTTP_NOT_FOUND;
+	}
+	return 0;
+}
+
+/* The headers every stream answer carries. */
+static void
+stream_headers(const struct routes *r, struct MHD_Response *resp,
+	       const struct opened *o, const char *etag)
+{
+	char date[HTTPDATE_LEN];
+
+	MHD_add_response_header(resp, "Content-Type", o->type);
+	MHD_add_response_header(resp, "Accept-Ranges", "bytes");
+	MHD_add_response_header(resp, "ETag", etag);
+	if (httpdate_format(o->st.st_mtime, date, sizeof date) == 0)
+		MHD_add_response_header(resp, "Last-Modified", date);
+	add_cors(r, resp);
+}
+
+static enum MHD_Result
+not_modified(const struct routes *r, struct MHD_Connection *c,
+	     const struct opened *o, const char *etag)
+{
+	struct MHD_Response *resp;
+
+	resp =
+	    MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return MHD_NO;
+	stream_headers(r, resp, o, etag);
+	return queue(c, MHD_HTTP_NOT_MODIFIED, resp);
+}
+
+static enum MHD_Result
+unsatisfiable(const struct routes *r, struct MHD_Connection *c,
+	      struct request *req, const struct opened *o, const char *etag)
+{
+	struct MHD_Response *resp;
+	char msg[ERROR_MESSAGE_MAX], cr[64];
+	uint64_t size = (uint64_t)o->st.st_size;
+	int n;
+
+	if (size == 0)
+		n = snprintf(msg, sizeof msg,
+			     "range not satisfiable: the track is empty");
+	else
+		n = snprintf(msg, sizeof msg,
+			     "range not satisfiable: the track has %" PRIu64
+			     " bytes; ask for bytes=0-%" PRIu64
+			     " or a part of that",
+			     size, size - 1);
+	if (n < 0 || snprintf(cr, sizeof cr, "bytes */%" PRIu64, size) < 0)
+		return MHD_NO;
+	resp = error_response(r, c, req, MHD_HTTP_RANGE_NOT_SATISFIABLE, msg);
+	if (resp == NULL)
+		return MHD_NO;
+	stream_headers(r, resp, o, etag);
+	/* the error body's own type wins over the track's */
+	MHD_del_response_header(resp, "Content-Type", o->type);
+	MHD_add_response_header(resp, "Content-Range", cr);
+	return queue(c, MHD_HTTP_RANGE_NOT_SATISFIABLE, resp);
+}
+
+/*
+ * Answer with the body: 200 (chunked when GET, sized when HEAD) or 206.
+ * Takes over o->of.
+ */
+static enum MHD_Result
+send_body(const struct routes *r, struct MHD_Connection *c,
+	  struct request *req, struct opened *o, const char *etag, bool head,
+	  enum range_result rr, uint64_t first, uint64_t last)
+{
+	uint64_t size = (uint64_t)o->st.st_size, rsize;
+	struct MHD_Response *resp;
+	struct stream *s;
+	char cr[96], cd[PATH_MAX * 3 + 64];
+
+	s = calloc(1, sizeof *s);
+	if (s == NULL) {
+		ofile_release(o->of);
+		return MHD_NO;
+	}
+	s->of = o->of;
+	s->req = req;
+	s->base = rr == RANGE_OK ? first : 0;
+	s->len = rr == RANGE_OK ? last - first + 1 : size;
+	/* Sized for HEAD and 206; chunked (or close-delimited) for 200. */
+	rsize = (head || rr == RANGE_OK) ? s->len : MHD_SIZE_UNKNOWN;
+	resp = MHD_create_response_from_callback(rsize, STREAM_BLOCK,
+						 stream_read, s, stream_free);
+	if (resp == NULL) {
+		stream_free(s);
+		return MHD_NO;
+	}
+	stream_headers(r, resp, o, etag);
+	if (rr == RANGE_OK) {
+		if (snprintf(cr, sizeof cr,
+			     "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64, first,
+			     last, size) > 0)
+			MHD_add_response_header(resp, "Content-Range", cr);
+	}
+	if (MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+					"download") != NULL &&
+	    disposition(o->path, cd, sizeof cd) == 0)
+		MHD_add_response_header(resp, "Content-Disposition", cd);
+	return queue(
+	    c, rr == RANGE_OK ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK, resp);
+}
+
+static enum MHD_Result
+stream_route(struct routes *r, struct MHD_Connection *c, struct request *req,
+	     const char *arg, bool head)
+{
+	char etag[PRECOND_ETAG_LEN];
+	struct opened o;
+	enum MHD_Result ret = MHD_NO;
+	enum range_result rr = RANGE_IGNORE;
+	uint64_t first = 0, last = 0;
+	const char *range;
+
+	if (open_track(r, c, req, arg, &o, &ret) != 0)
+		return ret;
+	precond_etag(
+	    etag, sizeof etag, (uint64_t)o.st.st_ino, (uint64_t)o.st.st_size,
+	    (int64_t)o.st.st_mtim.tv_sec * 1000000000 + o.st.st_mtim.tv_nsec);
+	if (precond_not_modified(header(c, MHD_HTTP_HEADER_IF_NONE_MATCH),
+				 header(c, MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
+				 etag, o.st.st_mtime)) {
+		ret = not_modified(r, c, &o, etag);
+		goto out;
+	}
+	range = header(c, MHD_HTTP_HEADER_RANGE);
+	if (range != NULL &&
+	    precond_if_range(header(c, MHD_HTTP_HEADER_IF_RANGE), etag,
+			     o.st.st_mtime))
+		rr = range_parse(range, (uint64_t)o.st.st_size, &first, &last);
+	if (rr == RANGE_UNSATISFIABLE) {
+		ret = unsatisfiable(r, c, req, &o, etag);
+		goto out;
+	}
+	return send_body(r, c, req, &o, etag, head, rr, first, last);
+out:
+	ofile_release(o.of);
+	return ret;
+}
+
+static enum MHD_Result
+not_allowed(const struct routes *r, struct MHD_Connection *c,
+	    struct request *req)
+{
+	struct MHD_Response *resp;
+
+	resp = error_response(r, c, req, MHD_HTTP_METHOD_NOT_ALLOWED,
+			      "method not allowed; use GET or HEAD");
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Allow", "GET, HEAD");
+	return queue(c, MHD_HTTP_METHOD_NOT_ALLOWED, resp);
+}
+
+enum MHD_Result
+routes_handle(void *cls, struct MHD_Connection *c, const char *url,
+	      const char *method, const char *version, const char *upload_data,
+	      size_t *upload_data_size, void **req_cls)
+{
+	struct routes *r = cls;
+	struct request *req = *req_cls;
+	const char *host;
+	bool head;
+
+	(void)upload_data;
+	if (req == NULL)
+		return MHD_NO; /* out of memory in routes_begin */
+	if (!req->seen) {
+		req->seen = true;
+		copy_bounded(req->method, sizeof req->method, method);
+		copy_bounded(req->version, sizeof req->version, version);
+		guard_header_done(c);
+		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+			return not_allowed(r, c, req);
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0) {
+		*upload_data_size = 0; /* a body on GET means nothing */
+		return MHD_YES;
+	}
+	host = header(c, MHD_HTTP_HEADER_HOST);
+	if (host != NULL && !listing_host_valid(host))
+		return fail(r, c, req, MHD_HTTP_BAD_REQUEST,
+			    "invalid Host header; send host[:port], e.g. "
+			    "localhost:%u",
+			    r->cfg->port);
+	head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	if (strncmp(url, "/stream/", 8) == 0)
+		return stream_route(r, c, req, url + 8, head);
+	if (strcmp(url, "/list") == 0)
+		return list_route(r, c, req, false);
+	if (strcmp(url, "/list.m3u") == 0)
+		return list_route(r, c, req, true);
+	if (strcmp(url, "/") == 0)
+		return cached_listing(r, c, req, LIST_FORMAT_HTML);
+	if (strcmp(url, "/health") == 0)
+		return health(r, c, req);
+	return fail(r, c, req, MHD_HTTP_NOT_FOUND,
+		    "no such page; try /list, /stream/<index> or /health");
+}

@@ -1,0 +1,42 @@
+/*
+ * track: one entry of the library, and the rules that make a file a track.
+ */
+#ifndef AS_TRACK_H
+#define AS_TRACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct track {
+	char *path;	  /* relative to the library root, valid UTF-8 */
+	const char *type; /* MIME type, static */
+	uint64_t size;
+	int64_t mtime_ns; /* since the epoch */
+	dev_t dev;
+	ino_t ino;
+	/* Tags; NULL or negative while unknown. */
+	char *title;
+	char *artist;
+	char *album;
+	double duration; /* seconds, < 0 when unknown */
+	int number;	 /* track number, 0 when unknown */
+};
+
+/*
+ * The MIME type for a file name by its extension (case-insensitive: .wav
+ * .mp3 .ogg .oga .opus .flac .m4a), or NULL when it is not a track.
+ */
+const char *track_type_for_name(const char *name);
+
+/* Is name a hidden entry (starts with a dot)? */
+bool track_is_hidden(const char *name);
+
+/* Can path be listed faithfully: valid UTF-8 (RFC 3629), no newline? */
+bool track_path_listable(const char *path, size_t len);
+
+/* Free what t owns (not t itself). */
+void track_clear(struct track *t);
+
+#endif

@@ -1,0 +1,145 @@
+# tests/lib.sh: shared by the shell tests. Sourced, never run.
+#
+# - TAP output: plan N, ok COND-STATUS NAME, is GOT WANT NAME, finish.
+# - A private work directory $T, removed by the EXIT trap with every
+#   process this test started.
+# - start_server [ARGS...]: the real as_server on 127.0.0.1 --port 0; the
+#   port is learned from --port-file with a deadline, never guessed.
+#
+# Environment (set by make check): AS_SERVER, AS_CLIENT, top_srcdir,
+# top_builddir. Run by hand: top_builddir=$PWD top_srcdir=$PWD sh tests/x.sh
+
+set -u
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${AS_SERVER:=$top_builddir/server/as_server}"
+: "${AS_CLIENT:=$top_builddir/client/as_client}"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/as-test.XXXXXX")
+_tap_n=0
+_tap_failed=0
+_pids=""
+
+_cleanup() {
+	for p in $_pids; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in $_pids; do
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+trap _cleanup EXIT
+trap 'exit 99' INT TERM
+
+plan() { echo "1..$1"; }
+
+# ok STATUS NAME: pass when STATUS (an exit code) is 0.
+ok() {
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_tap_n - $2"
+	else
+		_tap_failed=$((_tap_failed + 1))
+		echo "not ok $_tap_n - $2"
+	fi
+}
+
+# is GOT WANT NAME: pass when the two strings are equal; show both if not.
+is() {
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
+	fi
+}
+
+diag() { printf '# %s\n' "$*"; }
+
+# bail REASON: stop the whole test file (a broken fixture, not a failure).
+bail() {
+	echo "Bail out! $*"
+	exit 99
+}
+
+# skip_all REASON: nothing here can run on this machine.
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+finish() {
+	[ "$_tap_failed" -eq 0 ]
+	exit $?
+}
+
+# track PID: kill it in cleanup.
+track() { _pids="$_pids $1"; }
+
+# wait_for SECONDS COMMAND...: poll COMMAND every 0.05 s until it succeeds
+# or the deadline passes (status 1).
+wait_for() {
+	_deadline=$(($(date +%s) + $1))
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -ge "$_deadline" ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# start_server [ARGS...]: start as_server; sets SERVER_PID, PORT, URL and
+# SERVER_LOG. Extra arguments (e.g. -l DIR) follow the defaults.
+start_server() {
+	_pf="$T/port.$$.$_tap_n.$(date +%s%N)"
+	SERVER_LOG="$T/server.log"
+	"$AS_SERVER" -b 127.0.0.1 -p 0 --port-file "$_pf" "$@" \
+		>>"$SERVER_LOG" 2>&1 &
+	SERVER_PID=$!
+	track "$SERVER_PID"
+	if ! wait_for 10 test -s "$_pf"; then
+		cat "$SERVER_LOG" | sed 's/^/# log: /'
+		bail "as_server did not write its port file within 10 s"
+	fi
+	PORT=$(cat "$_pf")
+	URL="http://127.0.0.1:$PORT"
+}
+
+stop_server() {
+	kill -TERM "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+}
+
+# curl_ [ARGS...]: the curl command with a deadline always set.
+curl_() { curl -sS --max-time 20 "$@"; }
+
+# http_code URL [ARGS...]: the status code alone.
+http_code() {
+	_u=$1
+	shift
+	curl -s --max-time 20 -o /dev/null -w '%{http_code}' "$@" "$_u"
+}
+
+# make_tone FILE SECONDS: a real audio file of that length in the format of
+# FILE's extension (sox for wav/flac/ogg, ffmpeg for the rest).
+make_tone() {
+	case "$1" in
+	*.wav | *.flac | *.ogg)
+		sox -n -r 44100 -c 2 "$1" synth "$2" sine 440 vol 0.3 2>/dev/null
+		;;
+	*.mp3)
+		ffmpeg -v error -nostdin -y -f lavfi -i "sine=f=440:d=$2" \
+			-ac 2 -ar 44100 -b:a 128k "$1"
+		;;
+	*.opus | *.oga)
+		ffmpeg -v error -nostdin -y -f lavfi -i "sine=f=440:d=$2" \
+			-ac 2 -c:a libopus -f ogg "$1"
+		;;
+	*.m4a)
+		ffmpeg -v error -nostdin -y -f lavfi -i "sine=f=440:d=$2" \
+			-ac 2 -c:a aac "$1"
+		;;
+	esac
+}
