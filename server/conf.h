@@ -21,6 +21,7 @@ struct config {
 	const char *port_file;	 /* where to write the bound port */
 	const char *access_log;	 /* NULL: stderr */
 	const char *cors;	 /* Access-Control-Allow-Origin, or NULL */
+	const char *state_dir;	 /* tag cache folder, NULL: the XDG one */
 	unsigned threads;	 /* MHD thread pool size */
 	unsigned max_clients;	 /* concurrent connections */
 	unsigned max_per_ip;	 /* per client address, 0: no limit */

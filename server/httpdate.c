@@ -19,9 +19,9 @@ httpdate_format(time_t t, char *buf, size_t len)
 
 /* The three forms HTTP/1.1 recipients must accept, tried in order. */
 static const char *const forms[] = {
-    "%a, %d %b %Y %H:%M:%S GMT", /* IMF-fixdate */
-    "%A, %d-%b-%y %H:%M:%S GMT", /* RFC 850 */
-    "%a %b %e %H:%M:%S %Y",	 /* asctime() */
+	"%a, %d %b %Y %H:%M:%S GMT", /* IMF-fixdate */
+	"%A, %d-%b-%y %H:%M:%S GMT", /* RFC 850 */
+	"%a %b %e %H:%M:%S %Y",	     /* asctime() */
 };
 
 int

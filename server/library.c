@@ -29,10 +29,13 @@
 
 #include "log.h"
 #include "scan.h"
+#include "tags.h"
 
 #define LIBRARY_SETTLE_MS 50
 #define LIBRARY_MAX_DELAY_MS 500
 #define LIBRARY_SKIPS_MAX 4096 /* skipped paths remembered (logged once) */
+#define LIBRARY_TAG_PUBLISH_MS                                                \
+	300 /* tags read are shown at least this often */
 #define WATCH_MASK                                                            \
 	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |                \
 	 IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF |            \
@@ -60,6 +63,13 @@ struct library {
 	char **skips; /* paths already logged as skipped */
 	size_t nskips;
 	bool watch_full_logged;
+	/* The tagger thread reads tags of new tracks in the background. */
+	pthread_t tagger;
+	bool tagging;
+	pthread_cond_t tag_wake;  /* with lock: an untagged table is current */
+	bool untagged;		  /* guarded by lock */
+	char *cache_file;	  /* NULL: no tag cache */
+	struct tags_cache *cache; /* loaded at start, then only read */
 };
 
 /* Is every field that makes a listing or a validator the same? */
@@ -129,6 +139,69 @@ on_dir(void *arg, const char *abspath)
 	}
 }
 
+/*
+ * Give each track of a new table the tags already known for the same file
+ * (same path, size and mtime) in the old table or the cache. Returns true
+ * when some track is left untagged.
+ */
+static bool
+carry_tags(const struct library *lib, struct track *tracks, size_t count,
+	   const struct snap *old)
+{
+	const struct track *hit;
+	bool untagged = false;
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		struct track *t = &tracks[i];
+
+		hit = NULL;
+		if (old != NULL)
+			hit = bsearch(t, old->tracks, old->pub.count,
+				      sizeof *t, track_by_path);
+		if (hit != NULL && hit->tagged && hit->size == t->size &&
+		    hit->mtime_ns == t->mtime_ns)
+			track_copy_tags(t, hit);
+		else
+			tags_cache_apply(lib->cache, t);
+		if (!t->tagged)
+			untagged = true;
+	}
+	return untagged;
+}
+
+/* Make s current (the scan lock is held); the old one is released. */
+static void
+publish(struct library *lib, struct snap *s, bool untagged)
+{
+	struct snap *old;
+
+	pthread_mutex_lock(&lib->lock);
+	s->pub.generation = ++lib->generation;
+	old = lib->cur;
+	lib->cur = s;
+	if (untagged) {
+		lib->untagged = true;
+		pthread_cond_signal(&lib->tag_wake);
+	}
+	pthread_mutex_unlock(&lib->lock);
+	snap_unref(old);
+}
+
+static struct snap *
+snap_new(struct track *tracks, size_t count)
+{
+	struct snap *s = calloc(1, sizeof *s);
+
+	if (s == NULL)
+		return NULL;
+	s->tracks = tracks;
+	s->pub.tracks = tracks;
+	s->pub.count = count;
+	atomic_init(&s->refs, 1);
+	return s;
+}
+
 int
 library_rescan(struct library *lib)
 {
@@ -137,6 +210,7 @@ library_rescan(struct library *lib)
 	struct snap *s, *old;
 	size_t count;
 	char *cause = NULL;
+	bool untagged;
 
 	pthread_mutex_lock(&lib->scan_lock);
 	if (scan_library(lib->root, &hooks, &tracks, &count, &cause) != 0) {
@@ -152,29 +226,165 @@ library_rescan(struct library *lib)
 		pthread_mutex_unlock(&lib->scan_lock);
 		return 0;
 	}
-	s = calloc(1, sizeof *s);
+	untagged = carry_tags(lib, tracks, count, old);
+	s = snap_new(tracks, count);
 	if (s == NULL) {
 		scan_free(tracks, count);
 		pthread_mutex_unlock(&lib->scan_lock);
 		return -1;
 	}
-	s->tracks = tracks;
-	s->pub.tracks = tracks;
-	s->pub.count = count;
-	atomic_init(&s->refs, 1);
-	pthread_mutex_lock(&lib->lock);
-	s->pub.generation = ++lib->generation;
-	lib->cur = s;
-	pthread_mutex_unlock(&lib->lock);
+	publish(lib, s, untagged);
 	pthread_mutex_unlock(&lib->scan_lock);
 	log_info("library: %zu tracks (generation %llu)", count,
 		 (unsigned long long)s->pub.generation);
-	snap_unref(old);
 	return 0;
 }
 
+/*
+ * A copy of the current table with the tags in read[] (n tracks, sorted by
+ * path) filled in, made current. Tracks that vanished meanwhile are
+ * dropped; a track changed meanwhile keeps its unknown tags.
+ */
+static void
+publish_tags(struct library *lib, const struct track *read, size_t n)
+{
+	struct track *tracks, *t;
+	const struct track *hit;
+	struct snap *cur, *s;
+	bool untagged = false;
+	size_t i, count;
+
+	pthread_mutex_lock(&lib->scan_lock);
+	cur = lib->cur;
+	count = cur->pub.count;
+	tracks = calloc(count != 0 ? count : 1, sizeof *tracks);
+	if (tracks == NULL)
+		goto out;
+	for (i = 0; i < count; i++) {
+		t = &tracks[i];
+		if (track_copy(t, &cur->tracks[i]) != 0) {
+			scan_free(tracks, i);
+			goto out;
+		}
+		hit = t->tagged
+			      ? NULL
+			      : bsearch(t, read, n, sizeof *t, track_by_path);
+		if (hit != NULL && hit->size == t->size &&
+		    hit->mtime_ns == t->mtime_ns)
+			track_copy_tags(t, hit);
+		if (!t->tagged)
+			untagged = true;
+	}
+	s = snap_new(tracks, count);
+	if (s == NULL) {
+		scan_free(tracks, count);
+		goto out;
+	}
+	publish(lib, s, untagged);
+out:
+	pthread_mutex_unlock(&lib->scan_lock);
+}
+
+/* Read tags of the untagged tracks of snap until done or a publish is
+ * due; returns the tracks read (sorted, as snap) in *read and *n. */
+static void
+read_some(struct library *lib, const struct library_snap *snap, size_t *next,
+	  struct track *read, size_t *n)
+{
+	struct timespec start, now;
+	char path[PATH_MAX];
+	const struct track *t;
+	long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (; *next < snap->count && !atomic_load(&lib->stopping);
+	     (*next)++) {
+		t = &snap->tracks[*next];
+		if (t->tagged)
+			continue;
+		if (snprintf(path, sizeof path, "%s/%s", lib->root, t->path) <
+		    0)
+			continue;
+		memset(&read[*n], 0, sizeof read[*n]);
+		read[*n].path = t->path; /* borrowed from snap */
+		read[*n].size = t->size;
+		read[*n].mtime_ns = t->mtime_ns;
+		read[*n].duration = -1;
+		tags_read(path, &read[*n]);
+		(*n)++;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (now.tv_sec - start.tv_sec) * 1000 +
+		     (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (ms >= LIBRARY_TAG_PUBLISH_MS) {
+			(*next)++;
+			return;
+		}
+	}
+}
+
+static void
+free_read(struct track *read, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		read[i].path = NULL; /* borrowed */
+		track_clear(&read[i]);
+	}
+}
+
+/* Tag every untagged track of the current table, publishing as it goes. */
+static void
+tag_pass(struct library *lib)
+{
+	const struct library_snap *snap = library_get(lib);
+	struct track *read;
+	size_t next = 0, n;
+
+	read = calloc(snap->count != 0 ? snap->count : 1, sizeof *read);
+	if (read == NULL)
+		goto out;
+	while (next < snap->count && !atomic_load(&lib->stopping)) {
+		n = 0;
+		read_some(lib, snap, &next, read, &n);
+		if (n > 0)
+			publish_tags(lib, read, n);
+		free_read(read, n);
+	}
+	if (lib->cache_file != NULL && !atomic_load(&lib->stopping)) {
+		const struct library_snap *now = library_get(lib);
+
+		if (tags_cache_save(lib->cache_file, now->tracks,
+				    now->count) != 0)
+			log_warn("cannot write tag cache %s: %s",
+				 lib->cache_file, strerror(errno));
+		library_put(lib, now);
+	}
+out:
+	free(read);
+	library_put(lib, snap);
+}
+
+static void *
+tagger_main(void *arg)
+{
+	struct library *lib = arg;
+
+	for (;;) {
+		pthread_mutex_lock(&lib->lock);
+		while (!lib->untagged && !atomic_load(&lib->stopping))
+			pthread_cond_wait(&lib->tag_wake, &lib->lock);
+		lib->untagged = false;
+		pthread_mutex_unlock(&lib->lock);
+		if (atomic_load(&lib->stopping))
+			return NULL;
+		tag_pass(lib);
+	}
+}
+
 struct library *
-library_open(const char *root, unsigned rescan, char **cause)
+library_open(const char *root, unsigned rescan, const char *cache_file,
+	     char **cause)
 {
 	struct library *lib;
 
@@ -188,13 +398,18 @@ library_open(const char *root, unsigned rescan, char **cause)
 	lib->rescan = rescan;
 	pthread_mutex_init(&lib->lock, NULL);
 	pthread_mutex_init(&lib->scan_lock, NULL);
+	pthread_cond_init(&lib->tag_wake, NULL);
+	if (cache_file != NULL) {
+		lib->cache_file = strdup(cache_file);
+		lib->cache = tags_cache_load(cache_file);
+	}
 	lib->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (lib->inotify_fd < 0)
 		log_warn("inotify: %s: relying on the periodic rescan",
 			 strerror(errno));
 	if (realpath(root, lib->root) == NULL ||
-	    (lib->rootfd =
-		 open(lib->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+	    (lib->rootfd = open(lib->root,
+				O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		*cause = NULL;
 		goto fail;
 	}
@@ -288,6 +503,9 @@ library_watch(struct library *lib)
 	if (pthread_create(&lib->thread, NULL, watch_main, lib) != 0)
 		return -1;
 	lib->watching = true;
+	if (pthread_create(&lib->tagger, NULL, tagger_main, lib) != 0)
+		return -1;
+	lib->tagging = true;
 	return 0;
 }
 
@@ -340,10 +558,16 @@ library_close(struct library *lib)
 
 	if (lib == NULL)
 		return;
+	atomic_store(&lib->stopping, true);
 	if (lib->watching) {
-		atomic_store(&lib->stopping, true);
 		library_request_rescan(lib);
 		pthread_join(lib->thread, NULL);
+	}
+	if (lib->tagging) {
+		pthread_mutex_lock(&lib->lock);
+		pthread_cond_signal(&lib->tag_wake);
+		pthread_mutex_unlock(&lib->lock);
+		pthread_join(lib->tagger, NULL);
 	}
 	snap_unref(lib->cur);
 	if (lib->inotify_fd >= 0)
@@ -357,5 +581,8 @@ library_close(struct library *lib)
 	free(lib->skips);
 	pthread_mutex_destroy(&lib->lock);
 	pthread_mutex_destroy(&lib->scan_lock);
+	pthread_cond_destroy(&lib->tag_wake);
+	tags_cache_free(lib->cache);
+	free(lib->cache_file);
 	free(lib);
 }

@@ -24,11 +24,17 @@ struct library_snap {
 
 /*
  * Scan root and return the library, or NULL with a malloc'd *cause when
- * the folder cannot be read. rescan is the fallback period in seconds.
+ * the folder cannot be read. rescan is the fallback period in seconds;
+ * cache_file (may be NULL) keeps tags across restarts.
  */
-struct library *library_open(const char *root, unsigned rescan, char **cause);
+struct library *library_open(const char *root, unsigned rescan,
+			     const char *cache_file, char **cause);
 
-/* Start the watcher thread (inotify plus the periodic rescan). 0 or -1. */
+/*
+ * Start the watcher thread (inotify plus the periodic rescan) and the
+ * tagger thread, which reads the tags of new tracks in the background and
+ * publishes them as new generations. 0 or -1.
+ */
 int library_watch(struct library *lib);
 
 /* Ask the watcher for a rescan soon (async-signal-safe). */

@@ -159,13 +159,15 @@ track_json(const struct track *t, size_t index)
 	if (gmtime_r(&secs, &tm) == NULL ||
 	    strftime(mtime, sizeof mtime, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		return NULL;
-	return json_pack(
-	    "{s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:o}", "index",
-	    (json_int_t)index, "path", t->path, "size", (json_int_t)t->size,
-	    "type", t->type, "mtime", mtime, "duration",
-	    t->duration >= 0 ? json_real(t->duration) : json_null(), "title",
-	    json_str_or_null(t->title), "artist", json_str_or_null(t->artist),
-	    "album", json_str_or_null(t->album));
+	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:o}",
+			 "index", (json_int_t)index, "path", t->path, "size",
+			 (json_int_t)t->size, "type", t->type, "mtime", mtime,
+			 "duration",
+			 t->duration >= 0 ? json_real(t->duration)
+					  : json_null(),
+			 "title", json_str_or_null(t->title), "artist",
+			 json_str_or_null(t->artist), "album",
+			 json_str_or_null(t->album));
 }
 
 static char *
@@ -226,57 +228,57 @@ out_size(struct out *o, uint64_t size)
 }
 
 static const char html_head[] =
-    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-    "<meta name=\"viewport\" content=\"width=device-width, "
-    "initial-scale=1\">\n<title>as: music library</title>\n"
-    "<link rel=\"icon\" href=\"data:,\">\n<style>\n"
-    "body{font:16px/1.4 system-ui,sans-serif;margin:0 auto;"
-    "max-width:60em;padding:1em;color:#222;background:#fafafa}\n"
-    "h1{font-size:1.4em;margin:.2em 0}\n"
-    "input[type=search]{width:100%;font-size:1em;padding:.4em;"
-    "box-sizing:border-box;margin:.5em 0}\n"
-    "table{border-collapse:collapse;width:100%}\n"
-    "td,th{padding:.3em .4em;border-bottom:1px solid #ddd;"
-    "text-align:left;vertical-align:middle}\n"
-    "td.n,td.d,td.s{white-space:nowrap;color:#555}\n"
-    ".sub{color:#666;font-size:.85em}\n"
-    "audio{width:14em;max-width:100%;height:2em}\n"
-    "tr.playing{background:#e8f0ff}\n"
-    "@media (max-width:40em){th.s,td.s,th.n,td.n{display:none}"
-    "audio{width:100%}td.t{min-width:8em}}\n"
-    "</style></head><body>\n<h1>Music library</h1>\n"
-    "<input type=\"search\" id=\"q\" placeholder=\"Search title, artist, "
-    "album or path\" aria-label=\"Search\">\n"
-    "<table id=\"tracks\"><thead><tr><th class=\"n\">#</th>"
-    "<th>Track</th><th class=\"d\">Time</th><th class=\"s\">Size</th>"
-    "<th>Play</th><th>Save</th></tr></thead><tbody>\n";
+	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+	"<meta name=\"viewport\" content=\"width=device-width, "
+	"initial-scale=1\">\n<title>as: music library</title>\n"
+	"<link rel=\"icon\" href=\"data:,\">\n<style>\n"
+	"body{font:16px/1.4 system-ui,sans-serif;margin:0 auto;"
+	"max-width:60em;padding:1em;color:#222;background:#fafafa}\n"
+	"h1{font-size:1.4em;margin:.2em 0}\n"
+	"input[type=search]{width:100%;font-size:1em;padding:.4em;"
+	"box-sizing:border-box;margin:.5em 0}\n"
+	"table{border-collapse:collapse;width:100%}\n"
+	"td,th{padding:.3em .4em;border-bottom:1px solid #ddd;"
+	"text-align:left;vertical-align:middle}\n"
+	"td.n,td.d,td.s{white-space:nowrap;color:#555}\n"
+	".sub{color:#666;font-size:.85em}\n"
+	"audio{width:14em;max-width:100%;height:2em}\n"
+	"tr.playing{background:#e8f0ff}\n"
+	"@media (max-width:40em){th.s,td.s,th.n,td.n{display:none}"
+	"audio{width:100%}td.t{min-width:8em}}\n"
+	"</style></head><body>\n<h1>Music library</h1>\n"
+	"<input type=\"search\" id=\"q\" placeholder=\"Search title, artist, "
+	"album or path\" aria-label=\"Search\">\n"
+	"<table id=\"tracks\"><thead><tr><th class=\"n\">#</th>"
+	"<th>Track</th><th class=\"d\">Time</th><th class=\"s\">Size</th>"
+	"<th>Play</th><th>Save</th></tr></thead><tbody>\n";
 
 /* Filter on input; when a track ends, play the next visible one. */
 static const char html_tail[] =
-    "</tbody></table>\n<script>\n"
-    "(function(){\n"
-    "var q=document.getElementById('q');\n"
-    "var rows=Array.prototype.slice.call("
-    "document.querySelectorAll('#tracks tbody tr'));\n"
-    "q.addEventListener('input',function(){\n"
-    " var w=q.value.toLowerCase();\n"
-    " rows.forEach(function(r){r.hidden=w!==''&&"
-    "r.textContent.toLowerCase().indexOf(w)<0;});\n"
-    "});\n"
-    "rows.forEach(function(r,i){\n"
-    " var a=r.querySelector('audio');\n"
-    " a.addEventListener('play',function(){\n"
-    "  rows.forEach(function(o){var b=o.querySelector('audio');"
-    "if(b!==a&&!b.paused)b.pause();o.classList.remove('playing');});\n"
-    "  r.classList.add('playing');\n"
-    " });\n"
-    " a.addEventListener('ended',function(){\n"
-    "  for(var j=i+1;j<rows.length;j++){if(!rows[j].hidden){"
-    "rows[j].querySelector('audio').play();return;}}\n"
-    " });\n"
-    "});\n"
-    "})();\n"
-    "</script>\n</body></html>\n";
+	"</tbody></table>\n<script>\n"
+	"(function(){\n"
+	"var q=document.getElementById('q');\n"
+	"var rows=Array.prototype.slice.call("
+	"document.querySelectorAll('#tracks tbody tr'));\n"
+	"q.addEventListener('input',function(){\n"
+	" var w=q.value.toLowerCase();\n"
+	" rows.forEach(function(r){r.hidden=w!==''&&"
+	"r.textContent.toLowerCase().indexOf(w)<0;});\n"
+	"});\n"
+	"rows.forEach(function(r,i){\n"
+	" var a=r.querySelector('audio');\n"
+	" a.addEventListener('play',function(){\n"
+	"  rows.forEach(function(o){var b=o.querySelector('audio');"
+	"if(b!==a&&!b.paused)b.pause();o.classList.remove('playing');});\n"
+	"  r.classList.add('playing');\n"
+	" });\n"
+	" a.addEventListener('ended',function(){\n"
+	"  for(var j=i+1;j<rows.length;j++){if(!rows[j].hidden){"
+	"rows[j].querySelector('audio').play();return;}}\n"
+	" });\n"
+	"});\n"
+	"})();\n"
+	"</script>\n</body></html>\n";
 
 static void
 html_row(struct out *o, const struct track *t, size_t i)

@@ -18,7 +18,7 @@ void log_init(const char *prog, enum log_level level);
 int log_enabled(enum log_level level);
 
 void log_msg(enum log_level level, const char *func, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 
 #define log_warn(...) log_msg(LOG_LEVEL_WARN, __func__, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_LEVEL_INFO, __func__, __VA_ARGS__)

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -34,13 +36,13 @@
 #define LISTEN_BACKLOG 4096
 
 static const char usage_text[] =
-    "usage: as_server [-p PORT] [-l DIR] [-b ADDRESS] [--port-file FILE]\n"
-    "                 [--threads N] [--max-clients N] [--max-per-ip N]\n"
-    "                 [--timeout SEC] [--header-timeout SEC]\n"
-    "                 [--rescan SEC] [--access-log FILE] [--cors ORIGIN]\n"
-    "                 [-v] [-h] [--version]\n"
-    "Serves the music in DIR (default ./library) over HTTP on PORT\n"
-    "(default 3456; 0 picks a free one). See as_server(1).\n";
+	"usage: as_server [-p PORT] [-l DIR] [-b ADDRESS] [--port-file FILE]\n"
+	"                 [--threads N] [--max-clients N] [--max-per-ip N]\n"
+	"                 [--timeout SEC] [--header-timeout SEC]\n"
+	"                 [--rescan SEC] [--access-log FILE] [--cors ORIGIN]\n"
+	"                 [--state-dir DIR] [-v] [-h] [--version]\n"
+	"Serves the music in DIR (default ./library) over HTTP on PORT\n"
+	"(default 3456; 0 picks a free one). See as_server(1).\n";
 
 enum {
 	OPT_PORT_FILE = 256,
@@ -52,26 +54,28 @@ enum {
 	OPT_RESCAN,
 	OPT_ACCESS_LOG,
 	OPT_CORS,
+	OPT_STATE_DIR,
 	OPT_VERSION,
 };
 
 static const struct option long_options[] = {
-    {"port", required_argument, NULL, 'p'},
-    {"library", required_argument, NULL, 'l'},
-    {"bind", required_argument, NULL, 'b'},
-    {"port-file", required_argument, NULL, OPT_PORT_FILE},
-    {"threads", required_argument, NULL, OPT_THREADS},
-    {"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
-    {"max-per-ip", required_argument, NULL, OPT_MAX_PER_IP},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
-    {"rescan", required_argument, NULL, OPT_RESCAN},
-    {"access-log", required_argument, NULL, OPT_ACCESS_LOG},
-    {"cors", required_argument, NULL, OPT_CORS},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, OPT_VERSION},
-    {NULL, 0, NULL, 0},
+	{"port", required_argument, NULL, 'p'},
+	{"library", required_argument, NULL, 'l'},
+	{"bind", required_argument, NULL, 'b'},
+	{"port-file", required_argument, NULL, OPT_PORT_FILE},
+	{"threads", required_argument, NULL, OPT_THREADS},
+	{"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
+	{"max-per-ip", required_argument, NULL, OPT_MAX_PER_IP},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
+	{"rescan", required_argument, NULL, OPT_RESCAN},
+	{"access-log", required_argument, NULL, OPT_ACCESS_LOG},
+	{"cors", required_argument, NULL, OPT_CORS},
+	{"state-dir", required_argument, NULL, OPT_STATE_DIR},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{NULL, 0, NULL, 0},
 };
 
 /* Parse a whole-number option in [min, max]; exits with usage on error. */
@@ -129,33 +133,36 @@ parse_options(int argc, char **argv, struct config *cfg)
 			break;
 		case OPT_THREADS:
 			cfg->threads =
-			    number_option("threads", optarg, 1, 256);
+				number_option("threads", optarg, 1, 256);
 			break;
 		case OPT_MAX_CLIENTS:
-			cfg->max_clients =
-			    number_option("max-clients", optarg, 1, 1000000);
+			cfg->max_clients = number_option("max-clients", optarg,
+							 1, 1000000);
 			break;
 		case OPT_MAX_PER_IP:
-			cfg->max_per_ip =
-			    number_option("max-per-ip", optarg, 0, 1000000);
+			cfg->max_per_ip = number_option("max-per-ip", optarg,
+							0, 1000000);
 			break;
 		case OPT_TIMEOUT:
 			cfg->timeout =
-			    number_option("timeout", optarg, 1, 86400);
+				number_option("timeout", optarg, 1, 86400);
 			break;
 		case OPT_HEADER_TIMEOUT:
-			cfg->header_timeout =
-			    number_option("header-timeout", optarg, 1, 3600);
+			cfg->header_timeout = number_option("header-timeout",
+							    optarg, 1, 3600);
 			break;
 		case OPT_RESCAN:
 			cfg->rescan =
-			    number_option("rescan", optarg, 1, 86400);
+				number_option("rescan", optarg, 1, 86400);
 			break;
 		case OPT_ACCESS_LOG:
 			cfg->access_log = optarg;
 			break;
 		case OPT_CORS:
 			cfg->cors = optarg;
+			break;
+		case OPT_STATE_DIR:
+			cfg->state_dir = optarg;
 			break;
 		case 'v':
 			cfg->verbose++;
@@ -236,9 +243,9 @@ listen_socket(const struct config *cfg)
 			cfg->bind != NULL ? cfg->bind : "*", cfg->port,
 			strerror(err),
 			err == EADDRINUSE
-			    ? " (another server runs there; pick another "
-			      "with -p, or -p 0 for any free port)"
-			    : "");
+				? " (another server runs there; pick another "
+				  "with -p, or -p 0 for any free port)"
+				: "");
 	return fd;
 }
 
@@ -277,6 +284,62 @@ write_port_file(const char *path, unsigned port)
 	return 0;
 }
 
+/* mkdir -p path with mode 0700 for new folders; 0 or -1. */
+static int
+make_dirs(char *path)
+{
+	char *p;
+
+	for (p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return mkdir(path, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/*
+ * The tag cache file for library root: <state>/tags-<hash of its real
+ * path>.tsv, where <state> is --state-dir, else $XDG_STATE_HOME/as, else
+ * ~/.local/state/as. NULL (and a warning) when there is no usable folder.
+ */
+static char *
+cache_file(const struct config *cfg, const char *root)
+{
+	char dir[PATH_MAX], real[PATH_MAX], file[PATH_MAX + 64];
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	const char *p;
+	int n;
+
+	if (realpath(root, real) == NULL)
+		return NULL;
+	for (p = real; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	if (cfg->state_dir != NULL)
+		n = snprintf(dir, sizeof dir, "%s", cfg->state_dir);
+	else if (xdg != NULL && xdg[0] == '/')
+		n = snprintf(dir, sizeof dir, "%s/as", xdg);
+	else if (home != NULL && home[0] == '/')
+		n = snprintf(dir, sizeof dir, "%s/.local/state/as", home);
+	else
+		return NULL;
+	if (n < 0 || (size_t)n >= sizeof dir || make_dirs(dir) != 0) {
+		log_warn("no tag cache: cannot create state folder %s: %s",
+			 dir, strerror(errno));
+		return NULL;
+	}
+	n = snprintf(file, sizeof file, "%s/tags-%016" PRIx64 ".tsv", dir, h);
+	if (n < 0 || (size_t)n >= sizeof file)
+		return NULL;
+	return strdup(file);
+}
+
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -296,17 +359,17 @@ start_daemon(const struct config *cfg, struct routes *routes, int fd)
 			 MHD_USE_TURBO | MHD_USE_ERROR_LOG;
 
 	return MHD_start_daemon(
-	    flags, 0, NULL, NULL, routes_handle, routes,
-	    MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
-	    cfg->threads, MHD_OPTION_CONNECTION_LIMIT, cfg->max_clients,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
-	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONFIG_CONN_MEMORY,
-	    MHD_OPTION_URI_LOG_CALLBACK, routes_begin, routes,
-	    MHD_OPTION_NOTIFY_COMPLETED, routes_completed, routes,
-	    MHD_OPTION_NOTIFY_CONNECTION, guard_notify, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1, MHD_OPTION_END);
+		flags, 0, NULL, NULL, routes_handle, routes,
+		MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
+		cfg->threads, MHD_OPTION_CONNECTION_LIMIT, cfg->max_clients,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONFIG_CONN_MEMORY,
+		MHD_OPTION_URI_LOG_CALLBACK, routes_begin, routes,
+		MHD_OPTION_NOTIFY_COMPLETED, routes_completed, routes,
+		MHD_OPTION_NOTIFY_CONNECTION, guard_notify, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1, MHD_OPTION_END);
 }
 
 /* Wait for signals until SIGTERM or SIGINT; SIGHUP rescans. */
@@ -352,7 +415,7 @@ main(int argc, char **argv)
 	struct library *lib = NULL;
 	struct routes *routes = NULL;
 	struct MHD_Daemon *d = NULL;
-	char *cause = NULL;
+	char *cause = NULL, *cache = NULL;
 	sigset_t set;
 	int fd = -1, rc = 1;
 
@@ -372,7 +435,8 @@ main(int argc, char **argv)
 			cfg.access_log, strerror(errno));
 		goto out;
 	}
-	lib = library_open(cfg.library, cfg.rescan, &cause);
+	cache = cache_file(&cfg, cfg.library);
+	lib = library_open(cfg.library, cfg.rescan, cache, &cause);
 	if (lib == NULL) {
 		fprintf(stderr,
 			"as_server: %s (pick the folder with -l DIR)\n",
@@ -414,5 +478,6 @@ out:
 	routes_free(routes);
 	library_close(lib);
 	free(cause);
+	free(cache);
 	return rc;
 }

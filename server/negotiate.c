@@ -17,10 +17,10 @@ struct candidate {
 
 /* In order of preference when q and specificity tie. */
 static const struct candidate candidates[LIST_FORMAT_COUNT] = {
-    [LIST_FORMAT_TEXT] = {"text", "text/plain", NULL},
-    [LIST_FORMAT_JSON] = {"json", "application/json", NULL},
-    [LIST_FORMAT_HTML] = {"html", "text/html", "application/xhtml+xml"},
-    [LIST_FORMAT_M3U] = {"m3u", "audio/x-mpegurl", "audio/mpegurl"},
+	[LIST_FORMAT_TEXT] = {"text", "text/plain", NULL},
+	[LIST_FORMAT_JSON] = {"json", "application/json", NULL},
+	[LIST_FORMAT_HTML] = {"html", "text/html", "application/xhtml+xml"},
+	[LIST_FORMAT_M3U] = {"m3u", "audio/x-mpegurl", "audio/mpegurl"},
 };
 
 #define ACCEPT_MAX_RANGES 64 /* more media ranges than this are ignored */

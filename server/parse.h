@@ -11,7 +11,7 @@ enum parse_result {
 	PARSE_OK = 0,
 	PARSE_SYNTAX = -1, /* empty, a sign, a space, any non-digit byte */
 	PARSE_OVERFLOW =
-	    -2, /* only digits, but the value exceeds UINT64_MAX */
+		-2, /* only digits, but the value exceeds UINT64_MAX */
 };
 
 /*

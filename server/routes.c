@@ -277,8 +277,8 @@ add_cors(const struct routes *r, struct MHD_Response *resp)
 static bool
 wants_json(struct MHD_Connection *c)
 {
-	const char *f =
-	    MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+	const char *f = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+						    "format");
 
 	if (f != NULL)
 		return strcmp(f, "json") == 0;
@@ -371,8 +371,8 @@ listing_response(const struct routes *r, const struct library_snap *snap,
 	body = listing_render(snap->tracks, snap->count, f, host, &len);
 	if (body == NULL)
 		return NULL;
-	resp =
-	    MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	resp = MHD_create_response_from_buffer(len, body,
+					       MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL) {
 		free(body);
 		return NULL;
@@ -405,7 +405,7 @@ cached_listing(struct routes *r, struct MHD_Connection *c, struct request *req,
 	}
 	if (r->listing[f] == NULL)
 		r->listing[f] =
-		    listing_response(r, snap, f, NULL, &r->listing_len[f]);
+			listing_response(r, snap, f, NULL, &r->listing_len[f]);
 	rendered = r->listing[f] != NULL;
 	if (rendered) {
 		count_body(req, r->listing_len[f]);
@@ -448,8 +448,8 @@ static enum MHD_Result
 list_route(struct routes *r, struct MHD_Connection *c, struct request *req,
 	   bool m3u_path)
 {
-	const char *name =
-	    MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+	const char *name = MHD_lookup_connection_value(
+		c, MHD_GET_ARGUMENT_KIND, "format");
 	enum list_format f;
 
 	if (m3u_path)
@@ -457,9 +457,9 @@ list_route(struct routes *r, struct MHD_Connection *c, struct request *req,
 	else if (name != NULL) {
 		if (negotiate_format_name(name, &f) != 0)
 			return fail(
-			    r, c, req, MHD_HTTP_BAD_REQUEST,
-			    "unknown listing format; use ?format=text, "
-			    "json, html or m3u");
+				r, c, req, MHD_HTTP_BAD_REQUEST,
+				"unknown listing format; use ?format=text, "
+				"json, html or m3u");
 	} else
 		f = negotiate_accept(header(c, MHD_HTTP_HEADER_ACCEPT));
 	if (f == LIST_FORMAT_M3U)
@@ -639,8 +639,8 @@ not_modified(const struct routes *r, struct MHD_Connection *c,
 {
 	struct MHD_Response *resp;
 
-	resp =
-	    MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	resp = MHD_create_response_from_buffer(0, NULL,
+					       MHD_RESPMEM_PERSISTENT);
 	if (resp == NULL)
 		return MHD_NO;
 	stream_headers(r, resp, o, etag);
@@ -719,8 +719,9 @@ send_body(const struct routes *r, struct MHD_Connection *c,
 					"download") != NULL &&
 	    disposition(o->path, cd, sizeof cd) == 0)
 		MHD_add_response_header(resp, "Content-Disposition", cd);
-	return queue(
-	    c, rr == RANGE_OK ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK, resp);
+	return queue(c,
+		     rr == RANGE_OK ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK,
+		     resp);
 }
 
 static enum MHD_Result
@@ -736,9 +737,10 @@ stream_route(struct routes *r, struct MHD_Connection *c, struct request *req,
 
 	if (open_track(r, c, req, arg, &o, &ret) != 0)
 		return ret;
-	precond_etag(
-	    etag, sizeof etag, (uint64_t)o.st.st_ino, (uint64_t)o.st.st_size,
-	    (int64_t)o.st.st_mtim.tv_sec * 1000000000 + o.st.st_mtim.tv_nsec);
+	precond_etag(etag, sizeof etag, (uint64_t)o.st.st_ino,
+		     (uint64_t)o.st.st_size,
+		     (int64_t)o.st.st_mtim.tv_sec * 1000000000 +
+			     o.st.st_mtim.tv_nsec);
 	if (precond_not_modified(header(c, MHD_HTTP_HEADER_IF_NONE_MATCH),
 				 header(c, MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
 				 etag, o.st.st_mtime)) {

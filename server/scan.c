@@ -96,7 +96,7 @@ add_track(struct walk *w, const struct stat *st, const char *type)
 	t->type = type;
 	t->size = (uint64_t)st->st_size;
 	t->mtime_ns =
-	    (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+		(int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 	t->dev = st->st_dev;
 	t->ino = st->st_ino;
 	t->duration = -1;
@@ -187,13 +187,6 @@ walk_dir(struct walk *w, int fd, const struct stat *st)
 	return rc;
 }
 
-static int
-by_path(const void *a, const void *b)
-{
-	return strcmp(((const struct track *)a)->path,
-		      ((const struct track *)b)->path);
-}
-
 /* Set *cause to a malloc'd "what: strerror" message. */
 static void
 set_cause(char **cause, const char *what, const char *root)
@@ -241,7 +234,7 @@ scan_library(const char *root, const struct scan_hooks *hooks,
 	}
 	if (w->cut)
 		skip(w, "the library has more tracks than SCAN_MAX_TRACKS");
-	qsort(w->tracks, w->count, sizeof *w->tracks, by_path);
+	qsort(w->tracks, w->count, sizeof *w->tracks, track_by_path);
 	*tracks = w->tracks;
 	*count = w->count;
 	w->tracks = NULL;

@@ -11,9 +11,10 @@ static const struct {
 	const char *ext;
 	const char *type;
 } types[] = {
-    {".wav", "audio/wav"}, {".mp3", "audio/mpeg"},  {".ogg", "audio/ogg"},
-    {".oga", "audio/ogg"}, {".opus", "audio/opus"}, {".flac", "audio/flac"},
-    {".m4a", "audio/mp4"},
+	{".wav", "audio/wav"},	 {".mp3", "audio/mpeg"},
+	{".ogg", "audio/ogg"},	 {".oga", "audio/ogg"},
+	{".opus", "audio/opus"}, {".flac", "audio/flac"},
+	{".m4a", "audio/mp4"},
 };
 
 const char *
@@ -83,6 +84,71 @@ track_path_listable(const char *path, size_t len)
 		i += n;
 	}
 	return true;
+}
+
+/* strdup that maps NULL to NULL; sets *failed when out of memory. */
+static char *
+dup_or_null(const char *s, int *failed)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	d = strdup(s);
+	if (d == NULL)
+		*failed = 1;
+	return d;
+}
+
+static void
+clear_tags(struct track *t)
+{
+	free(t->title);
+	free(t->artist);
+	free(t->album);
+	t->title = t->artist = t->album = NULL;
+	t->duration = -1;
+	t->number = 0;
+	t->tagged = false;
+}
+
+int
+track_copy_tags(struct track *dst, const struct track *src)
+{
+	int failed = 0;
+
+	clear_tags(dst);
+	dst->title = dup_or_null(src->title, &failed);
+	dst->artist = dup_or_null(src->artist, &failed);
+	dst->album = dup_or_null(src->album, &failed);
+	if (failed) {
+		clear_tags(dst);
+		return -1;
+	}
+	dst->duration = src->duration;
+	dst->number = src->number;
+	dst->tagged = src->tagged;
+	return 0;
+}
+
+int
+track_copy(struct track *dst, const struct track *src)
+{
+	*dst = *src;
+	dst->title = dst->artist = dst->album = NULL;
+	dst->path = strdup(src->path);
+	if (dst->path == NULL || track_copy_tags(dst, src) != 0) {
+		track_clear(dst);
+		return -1;
+	}
+	return 0;
+}
+
+int
+track_by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct track *)a)->path,
+		      ((const struct track *)b)->path);
 }
 
 void

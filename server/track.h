@@ -22,6 +22,7 @@ struct track {
 	char *album;
 	double duration; /* seconds, < 0 when unknown */
 	int number;	 /* track number, 0 when unknown */
+	bool tagged;	 /* the tags above were read (or found unreadable) */
 };
 
 /*
@@ -35,6 +36,18 @@ bool track_is_hidden(const char *name);
 
 /* Can path be listed faithfully: valid UTF-8 (RFC 3629), no newline? */
 bool track_path_listable(const char *path, size_t len);
+
+/*
+ * Copy src's tag fields (not its file fields) into dst, replacing dst's.
+ * 0, or -1 when out of memory (dst's tags are then unknown).
+ */
+int track_copy_tags(struct track *dst, const struct track *src);
+
+/* Deep copy of src into dst. 0, or -1 when out of memory. */
+int track_copy(struct track *dst, const struct track *src);
+
+/* qsort/bsearch order of tracks: bytewise by path. */
+int track_by_path(const void *a, const void *b);
 
 /* Free what t owns (not t itself). */
 void track_clear(struct track *t);
