@@ -244,6 +244,7 @@ static const char html_head[] =
 	".sub{color:#666;font-size:.85em}\n"
 	"audio{width:14em;max-width:100%;height:2em}\n"
 	"tr.playing{background:#e8f0ff}\n"
+	"tr.g th{background:#eee;font-weight:600;padding-top:.8em}\n"
 	"@media (max-width:40em){th.s,td.s,th.n,td.n{display:none}"
 	"audio{width:100%}td.t{min-width:8em}}\n"
 	"</style></head><body>\n<h1>Music library</h1>\n"
@@ -253,18 +254,28 @@ static const char html_head[] =
 	"<th>Track</th><th class=\"d\">Time</th><th class=\"s\">Size</th>"
 	"<th>Play</th><th>Save</th></tr></thead><tbody>\n";
 
-/* Filter on input; when a track ends, play the next visible one. */
+/*
+ * Filter on input (a group heading hides with its last track); when a
+ * track ends, play the next visible one; one track plays at a time.
+ */
 static const char html_tail[] =
 	"</tbody></table>\n<script>\n"
 	"(function(){\n"
 	"var q=document.getElementById('q');\n"
-	"var rows=Array.prototype.slice.call("
+	"var all=Array.prototype.slice.call("
 	"document.querySelectorAll('#tracks tbody tr'));\n"
-	"q.addEventListener('input',function(){\n"
-	" var w=q.value.toLowerCase();\n"
-	" rows.forEach(function(r){r.hidden=w!==''&&"
-	"r.textContent.toLowerCase().indexOf(w)<0;});\n"
-	"});\n"
+	"var rows=all.filter(function(r){return r.querySelector('audio');});\n"
+	"function filter(){\n"
+	" var w=q.value.toLowerCase(),head=null,shown=false;\n"
+	" all.forEach(function(r){\n"
+	"  if(!r.querySelector('audio')){if(head)head.hidden=!shown;"
+	"head=r;shown=false;return;}\n"
+	"  r.hidden=w!==''&&r.textContent.toLowerCase().indexOf(w)<0;\n"
+	"  if(!r.hidden)shown=true;\n"
+	" });\n"
+	" if(head)head.hidden=!shown;\n"
+	"}\n"
+	"q.addEventListener('input',filter);\n"
 	"rows.forEach(function(r,i){\n"
 	" var a=r.querySelector('audio');\n"
 	" a.addEventListener('play',function(){\n"
@@ -307,19 +318,103 @@ html_row(struct out *o, const struct track *t, size_t i)
 		i);
 }
 
+/*
+ * The page groups tracks by folder (artist/album folders, as a library is
+ * usually laid out) and heads each group with "artist \u2014 album" from
+ * the first of its tracks that has either tag, else with the folder.
+ */
+struct html_item {
+	const struct track *t;
+	size_t index;
+	size_t dirlen; /* bytes of t->path before its last '/' */
+};
+
+static int
+html_order(const void *a, const void *b)
+{
+	const struct html_item *x = a, *y = b;
+	size_t n = x->dirlen < y->dirlen ? x->dirlen : y->dirlen;
+	int c = memcmp(x->t->path, y->t->path, n);
+
+	if (c == 0 && x->dirlen != y->dirlen)
+		c = x->dirlen < y->dirlen ? -1 : 1;
+	if (c != 0)
+		return c;
+	if (x->t->number != y->t->number)
+		return x->t->number < y->t->number ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static bool
+same_folder(const struct html_item *a, const struct html_item *b)
+{
+	return a->dirlen == b->dirlen &&
+	       memcmp(a->t->path, b->t->path, a->dirlen) == 0;
+}
+
+/* The heading of the group items[0..n). */
+static void
+html_group(struct out *o, const struct html_item *items, size_t n)
+{
+	const struct track *t = NULL;
+	size_t i;
+
+	for (i = 0; i < n && t == NULL; i++) {
+		if (items[i].t->artist != NULL || items[i].t->album != NULL)
+			t = items[i].t;
+	}
+	out_str(o, "<tr class=\"g\"><th colspan=\"6\">");
+	if (t != NULL) {
+		out_html(o, t->artist != NULL ? t->artist : "Unknown artist");
+		out_str(o, " \xe2\x80\x94 ");
+		out_html(o, t->album != NULL ? t->album : "Unknown album");
+	} else if (items[0].dirlen > 0) {
+		char *dir = strndup(items[0].t->path, items[0].dirlen);
+
+		if (dir == NULL)
+			o->failed = 1;
+		else
+			out_html(o, dir);
+		free(dir);
+	} else {
+		out_str(o, "Library");
+	}
+	out_str(o, "</th></tr>\n");
+}
+
 static char *
 render_html(const struct track *t, size_t n, size_t *len)
 {
+	struct html_item *items;
 	struct out o = {0};
-	size_t i;
+	const char *slash;
+	size_t i, g;
 
+	items = calloc(n != 0 ? n : 1, sizeof *items);
+	if (items == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		slash = strrchr(t[i].path, '/');
+		items[i].t = &t[i];
+		items[i].index = i;
+		items[i].dirlen =
+			slash != NULL ? (size_t)(slash - t[i].path) : 0;
+	}
+	qsort(items, n, sizeof *items, html_order);
 	out_str(&o, html_head);
-	for (i = 0; i < n; i++)
-		html_row(&o, &t[i], i);
+	for (g = 0; g < n; g = i) {
+		for (i = g + 1; i < n && same_folder(&items[i], &items[g]);
+		     i++)
+			;
+		html_group(&o, &items[g], i - g);
+		for (size_t k = g; k < i; k++)
+			html_row(&o, items[k].t, items[k].index);
+	}
 	if (n == 0)
 		out_str(&o, "<tr><td colspan=\"6\">The library is empty."
 			    "</td></tr>\n");
 	out_str(&o, html_tail);
+	free(items);
 	return out_take(&o, len);
 }
 
