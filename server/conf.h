@@ -22,6 +22,10 @@ struct config {
 	const char *access_log;	 /* NULL: stderr */
 	const char *cors;	 /* Access-Control-Allow-Origin, or NULL */
 	const char *state_dir;	 /* tag cache folder, NULL: the XDG one */
+	const char *cert_file;	 /* TLS certificate (PEM), or NULL */
+	const char *key_file;	 /* TLS private key (PEM), or NULL */
+	const char *token_file;	 /* file holding the shared secret, or NULL */
+	char *token;		 /* the shared secret read from it, or NULL */
 	unsigned threads;	 /* MHD thread pool size */
 	unsigned max_clients;	 /* concurrent connections */
 	unsigned max_per_ip;	 /* per client address, 0: no limit */

@@ -291,8 +291,20 @@ static const char html_tail[] =
 	"})();\n"
 	"</script>\n</body></html>\n";
 
+/* "?token=T" or "&token=T" (sep) when the server has a token. */
 static void
-html_row(struct out *o, const struct track *t, size_t i)
+out_token(struct out *o, const struct listing_opts *opts, char sep)
+{
+	if (opts->token == NULL)
+		return;
+	out_add(o, &sep, 1);
+	out_str(o, "token=");
+	out_str(o, opts->token);
+}
+
+static void
+html_row(struct out *o, const struct track *t, size_t i,
+	 const struct listing_opts *opts)
 {
 	out_fmt(o, "<tr><td class=\"n\">%zu</td><td class=\"t\">", i);
 	out_html(o, t->title != NULL ? t->title : t->path);
@@ -310,12 +322,12 @@ html_row(struct out *o, const struct track *t, size_t i)
 	out_size(o, t->size);
 	out_fmt(o,
 		"</td><td><audio controls preload=\"none\" "
-		"src=\"/stream/%zu\"></audio></td>",
+		"src=\"/stream/%zu",
 		i);
-	out_fmt(o,
-		"<td><a href=\"/stream/%zu?download=1\" download>"
-		"download</a></td></tr>\n",
-		i);
+	out_token(o, opts, '?');
+	out_fmt(o, "\"></audio></td><td><a href=\"/stream/%zu?download=1", i);
+	out_token(o, opts, '&');
+	out_str(o, "\" download>download</a></td></tr>\n");
 }
 
 /*
@@ -383,7 +395,8 @@ html_group(struct out *o, const struct html_item *items, size_t n)
 }
 
 static char *
-render_html(const struct track *t, size_t n, size_t *len)
+render_html(const struct track *t, size_t n, const struct listing_opts *opts,
+	    size_t *len)
 {
 	struct html_item *items;
 	struct out o = {0};
@@ -408,7 +421,7 @@ render_html(const struct track *t, size_t n, size_t *len)
 			;
 		html_group(&o, &items[g], i - g);
 		for (size_t k = g; k < i; k++)
-			html_row(&o, items[k].t, items[k].index);
+			html_row(&o, items[k].t, items[k].index, opts);
 	}
 	if (n == 0)
 		out_str(&o, "<tr><td colspan=\"6\">The library is empty."
@@ -419,7 +432,8 @@ render_html(const struct track *t, size_t n, size_t *len)
 }
 
 static char *
-render_m3u(const struct track *t, size_t n, const char *host, size_t *len)
+render_m3u(const struct track *t, size_t n, const struct listing_opts *opts,
+	   size_t *len)
 {
 	struct out o = {0};
 	size_t i;
@@ -436,16 +450,20 @@ render_m3u(const struct track *t, size_t n, const char *host, size_t *len)
 		} else {
 			out_line(&o, t[i].path);
 		}
-		out_str(&o, "\nhttp://");
-		out_str(&o, host);
-		out_fmt(&o, "/stream/%zu\n", i);
+		out_str(&o, "\n");
+		out_str(&o, opts->scheme != NULL ? opts->scheme : "http");
+		out_str(&o, "://");
+		out_str(&o, opts->host);
+		out_fmt(&o, "/stream/%zu", i);
+		out_token(&o, opts, '?');
+		out_str(&o, "\n");
 	}
 	return out_take(&o, len);
 }
 
 char *
-listing_render(const struct track *tracks, size_t n, enum list_format f,
-	       const char *host, size_t *len)
+listing_render_opts(const struct track *tracks, size_t n, enum list_format f,
+		    const struct listing_opts *opts, size_t *len)
 {
 	switch (f) {
 	case LIST_FORMAT_TEXT:
@@ -453,14 +471,23 @@ listing_render(const struct track *tracks, size_t n, enum list_format f,
 	case LIST_FORMAT_JSON:
 		return render_json(tracks, n, len);
 	case LIST_FORMAT_HTML:
-		return render_html(tracks, n, len);
+		return render_html(tracks, n, opts, len);
 	case LIST_FORMAT_M3U:
-		if (host == NULL || !listing_host_valid(host))
+		if (opts->host == NULL || !listing_host_valid(opts->host))
 			return NULL;
-		return render_m3u(tracks, n, host, len);
+		return render_m3u(tracks, n, opts, len);
 	default:
 		return NULL;
 	}
+}
+
+char *
+listing_render(const struct track *tracks, size_t n, enum list_format f,
+	       const char *host, size_t *len)
+{
+	struct listing_opts opts = {host, "http", NULL};
+
+	return listing_render_opts(tracks, n, f, &opts, len);
 }
 
 const char *

@@ -19,6 +19,18 @@
 char *listing_render(const struct track *tracks, size_t n, enum list_format f,
 		     const char *host, size_t *len);
 
+struct listing_opts {
+	const char *host;   /* validated Host for m3u URLs */
+	const char *scheme; /* "http" or "https", for m3u URLs */
+	const char *token;  /* appended as ?token= to stream links, or NULL;
+			       URL-safe characters only */
+};
+
+/* listing_render with the scheme and token of m3u and HTML links. */
+char *listing_render_opts(const struct track *tracks, size_t n,
+			  enum list_format f, const struct listing_opts *opts,
+			  size_t *len);
+
 /* The Content-Type for format f. */
 const char *listing_content_type(enum list_format f);
 

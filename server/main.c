@@ -40,7 +40,8 @@ static const char usage_text[] =
 	"                 [--threads N] [--max-clients N] [--max-per-ip N]\n"
 	"                 [--timeout SEC] [--header-timeout SEC]\n"
 	"                 [--rescan SEC] [--access-log FILE] [--cors ORIGIN]\n"
-	"                 [--state-dir DIR] [-v] [-h] [--version]\n"
+	"                 [--state-dir DIR] [--cert FILE --key FILE]\n"
+	"                 [--token-file FILE] [-v] [-h] [--version]\n"
 	"Serves the music in DIR (default ./library) over HTTP on PORT\n"
 	"(default 3456; 0 picks a free one). See as_server(1).\n";
 
@@ -55,6 +56,9 @@ enum {
 	OPT_ACCESS_LOG,
 	OPT_CORS,
 	OPT_STATE_DIR,
+	OPT_CERT,
+	OPT_KEY,
+	OPT_TOKEN_FILE,
 	OPT_VERSION,
 };
 
@@ -72,6 +76,9 @@ static const struct option long_options[] = {
 	{"access-log", required_argument, NULL, OPT_ACCESS_LOG},
 	{"cors", required_argument, NULL, OPT_CORS},
 	{"state-dir", required_argument, NULL, OPT_STATE_DIR},
+	{"cert", required_argument, NULL, OPT_CERT},
+	{"key", required_argument, NULL, OPT_KEY},
+	{"token-file", required_argument, NULL, OPT_TOKEN_FILE},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
@@ -164,6 +171,15 @@ parse_options(int argc, char **argv, struct config *cfg)
 		case OPT_STATE_DIR:
 			cfg->state_dir = optarg;
 			break;
+		case OPT_CERT:
+			cfg->cert_file = optarg;
+			break;
+		case OPT_KEY:
+			cfg->key_file = optarg;
+			break;
+		case OPT_TOKEN_FILE:
+			cfg->token_file = optarg;
+			break;
 		case 'v':
 			cfg->verbose++;
 			break;
@@ -177,6 +193,12 @@ parse_options(int argc, char **argv, struct config *cfg)
 			fputs(usage_text, stderr);
 			exit(2);
 		}
+	}
+	if ((cfg->cert_file == NULL) != (cfg->key_file == NULL)) {
+		fputs("as_server: --cert and --key go together: give both for "
+		      "HTTPS, or neither\n",
+		      stderr);
+		exit(2);
 	}
 	if (optind < argc) {
 		fprintf(stderr, "as_server: unexpected argument '%s'\n%s",
@@ -352,12 +374,120 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	log_debug("libmicrohttpd: %s", buf);
 }
 
+#define SECRET_FILE_MAX (1024 * 1024) /* certificates, keys, tokens */
+
+/*
+ * Read a whole (small) file into a malloc'd string; NULL with errno set.
+ * Files over SECRET_FILE_MAX or holding a NUL byte are refused (EFBIG,
+ * EINVAL).
+ */
+static char *
+read_small_file(const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = fopen(path, "re");
+
+	if (f == NULL)
+		return NULL;
+	buf = malloc(SECRET_FILE_MAX + 1);
+	if (buf != NULL) {
+		len = fread(buf, 1, SECRET_FILE_MAX + 1, f);
+		if (ferror(f) || len > SECRET_FILE_MAX ||
+		    memchr(buf, '\0', len) != NULL) {
+			errno = ferror(f)		? EIO
+				: len > SECRET_FILE_MAX ? EFBIG
+							: EINVAL;
+			free(buf);
+			buf = NULL;
+		} else {
+			buf[len] = '\0';
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Read the token: the file's first line, without surrounding white space;
+ * 1 to 256 characters of A-Z a-z 0-9 and "-._~" (safe in any URL). Prints
+ * why and returns -1 when it is not.
+ */
+static int
+load_token(struct config *cfg)
+{
+	char *t = read_small_file(cfg->token_file), *s, *e;
+	size_t n;
+
+	if (t == NULL) {
+		fprintf(stderr, "as_server: cannot read token file %s: %s\n",
+			cfg->token_file, strerror(errno));
+		return -1;
+	}
+	for (s = t; *s == ' ' || *s == '\t'; s++)
+		;
+	e = s + strcspn(s, "\r\n");
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	n = (size_t)(e - s);
+	if (n == 0 || n > 256 ||
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		      "abcdefghijklmnopqrstuvwxyz"
+		      "0123456789-._~") < n) {
+		fprintf(stderr,
+			"as_server: token file %s: the token must be 1 to 256 "
+			"characters of A-Z a-z 0-9 - . _ ~ on its first "
+			"line\n",
+			cfg->token_file);
+		free(t);
+		return -1;
+	}
+	memmove(t, s, n);
+	t[n] = '\0';
+	cfg->token = t;
+	return 0;
+}
+
+struct tls {
+	char *cert, *key;
+};
+
+static int
+load_tls(const struct config *cfg, struct tls *tls)
+{
+	if (cfg->cert_file == NULL)
+		return 0;
+	tls->cert = read_small_file(cfg->cert_file);
+	if (tls->cert == NULL) {
+		fprintf(stderr, "as_server: cannot read certificate %s: %s\n",
+			cfg->cert_file, strerror(errno));
+		return -1;
+	}
+	tls->key = read_small_file(cfg->key_file);
+	if (tls->key == NULL) {
+		fprintf(stderr, "as_server: cannot read key %s: %s\n",
+			cfg->key_file, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static struct MHD_Daemon *
-start_daemon(const struct config *cfg, struct routes *routes, int fd)
+start_daemon(const struct config *cfg, struct routes *routes, int fd,
+	     const struct tls *tls)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+	struct MHD_OptionItem tls_ops[] = {
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, tls->cert},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, tls->key},
+		{MHD_OPTION_END, 0, NULL},
+	};
 
+	if (tls->cert != NULL)
+		flags |= MHD_USE_TLS;
+	else
+		tls_ops[0].option = MHD_OPTION_END;
 	return MHD_start_daemon(
 		flags, 0, NULL, NULL, routes_handle, routes,
 		MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
@@ -369,7 +499,8 @@ start_daemon(const struct config *cfg, struct routes *routes, int fd)
 		MHD_OPTION_NOTIFY_COMPLETED, routes_completed, routes,
 		MHD_OPTION_NOTIFY_CONNECTION, guard_notify, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1, MHD_OPTION_END);
+		MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1, MHD_OPTION_ARRAY,
+		tls_ops, MHD_OPTION_END);
 }
 
 /* Wait for signals until SIGTERM or SIGINT; SIGHUP rescans. */
@@ -416,6 +547,7 @@ main(int argc, char **argv)
 	struct routes *routes = NULL;
 	struct MHD_Daemon *d = NULL;
 	char *cause = NULL, *cache = NULL;
+	struct tls tls = {NULL, NULL};
 	sigset_t set;
 	int fd = -1, rc = 1;
 
@@ -430,6 +562,9 @@ main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL); /* before any thread */
 
+	if ((cfg.token_file != NULL && load_token(&cfg) != 0) ||
+	    load_tls(&cfg, &tls) != 0)
+		goto out;
 	if (log_access_open(cfg.access_log) != 0) {
 		fprintf(stderr, "as_server: cannot open access log %s: %s\n",
 			cfg.access_log, strerror(errno));
@@ -453,9 +588,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "as_server: out of memory or threads\n");
 		goto out;
 	}
-	d = start_daemon(&cfg, routes, fd);
+	d = start_daemon(&cfg, routes, fd, &tls);
 	if (d == NULL) {
-		fprintf(stderr, "as_server: libmicrohttpd failed to start\n");
+		fprintf(stderr, "as_server: libmicrohttpd failed to start%s\n",
+			tls.cert != NULL ? " (is the certificate and key pair "
+					   "valid PEM?)"
+					 : "");
 		goto out;
 	}
 	fd = -1; /* the daemon owns it now */
@@ -465,7 +603,8 @@ main(int argc, char **argv)
 			cfg.port_file, strerror(errno));
 		goto out;
 	}
-	log_info("serving %s on http://%s:%u/", library_root(lib),
+	log_info("serving %s on %s://%s:%u/", library_root(lib),
+		 tls.cert != NULL ? "https" : "http",
 		 cfg.bind != NULL ? cfg.bind : "localhost", cfg.port);
 	wait_signals(&set, lib);
 	rc = 0;
@@ -479,5 +618,8 @@ out:
 	library_close(lib);
 	free(cause);
 	free(cache);
+	free(cfg.token);
+	free(tls.cert);
+	free(tls.key);
 	return rc;
 }

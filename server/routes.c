@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -112,6 +113,32 @@ copy_bounded(char *dst, size_t cap, const char *s)
 	dst[n] = '\0';
 }
 
+/*
+ * Copy the request target uri into dst (cap bytes) for the access log,
+ * with the value of any token= query parameter replaced: secrets are never
+ * logged.
+ */
+static void
+copy_redacted(char *dst, size_t cap, const char *uri)
+{
+	static const char hidden[] = "token=[hidden]";
+	const char *q = strchr(uri, '?');
+	size_t pos = 0;
+
+	while (*uri != '\0' && pos + sizeof hidden < cap) {
+		if (q != NULL && uri > q &&
+		    (uri[-1] == '?' || uri[-1] == '&') &&
+		    strncmp(uri, "token=", 6) == 0) {
+			memcpy(dst + pos, hidden, sizeof hidden - 1);
+			pos += sizeof hidden - 1;
+			uri += strcspn(uri, "&");
+			continue;
+		}
+		dst[pos++] = *uri++;
+	}
+	dst[pos] = '\0';
+}
+
 void *
 routes_begin(void *cls, const char *uri, struct MHD_Connection *c)
 {
@@ -122,7 +149,7 @@ routes_begin(void *cls, const char *uri, struct MHD_Connection *c)
 	if (req == NULL)
 		return NULL;
 	req->start = time(NULL);
-	copy_bounded(req->uri, sizeof req->uri, uri);
+	copy_redacted(req->uri, sizeof req->uri, uri != NULL ? uri : "");
 	return req;
 }
 
@@ -368,7 +395,11 @@ listing_response(const struct routes *r, const struct library_snap *snap,
 	size_t len = 0;
 	char *body;
 
-	body = listing_render(snap->tracks, snap->count, f, host, &len);
+	struct listing_opts opts = {
+		host, r->cfg->cert_file != NULL ? "https" : "http",
+		r->cfg->token};
+
+	body = listing_render_opts(snap->tracks, snap->count, f, &opts, &len);
 	if (body == NULL)
 		return NULL;
 	resp = MHD_create_response_from_buffer(len, body,
@@ -776,6 +807,60 @@ not_allowed(const struct routes *r, struct MHD_Connection *c,
 	return queue(c, MHD_HTTP_METHOD_NOT_ALLOWED, resp);
 }
 
+/* Compare a presented token with the server's in constant time. */
+static bool
+token_matches(const char *want, const char *got)
+{
+	size_t wl = strlen(want), gl, i;
+	unsigned char diff;
+
+	if (got == NULL)
+		return false;
+	gl = strnlen(got, wl + 1);
+	diff = wl != gl;
+	for (i = 0; i < wl; i++)
+		diff |= (unsigned char)want[i] ^
+			(unsigned char)(i < gl ? got[i] : 0);
+	return diff == 0;
+}
+
+/* Does the request carry the token (when the server has one)? */
+static bool
+authorized(const struct routes *r, struct MHD_Connection *c)
+{
+	const char *auth, *q;
+
+	if (r->cfg->token == NULL)
+		return true;
+	auth = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0) {
+		auth += 7;
+		while (*auth == ' ')
+			auth++;
+		if (token_matches(r->cfg->token, auth))
+			return true;
+	}
+	q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
+	return token_matches(r->cfg->token, q);
+}
+
+static enum MHD_Result
+unauthorized(const struct routes *r, struct MHD_Connection *c,
+	     struct request *req)
+{
+	struct MHD_Response *resp;
+
+	resp = error_response(r, c, req, MHD_HTTP_UNAUTHORIZED,
+			      "this server needs its token: send "
+			      "'Authorization: Bearer <token>' or add "
+			      "?token=<token> to the URL");
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+				"Bearer realm=\"as\"");
+	return queue(c, MHD_HTTP_UNAUTHORIZED, resp);
+}
+
 enum MHD_Result
 routes_handle(void *cls, struct MHD_Connection *c, const char *url,
 	      const char *method, const char *version, const char *upload_data,
@@ -809,6 +894,10 @@ routes_handle(void *cls, struct MHD_Connection *c, const char *url,
 			    "invalid Host header; send host[:port], e.g. "
 			    "localhost:%u",
 			    r->cfg->port);
+	if (strcmp(url, "/health") == 0)
+		return health(r, c, req);
+	if (!authorized(r, c))
+		return unauthorized(r, c, req);
 	head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 	if (strncmp(url, "/stream/", 8) == 0)
 		return stream_route(r, c, req, url + 8, head);
@@ -818,8 +907,6 @@ routes_handle(void *cls, struct MHD_Connection *c, const char *url,
 		return list_route(r, c, req, true);
 	if (strcmp(url, "/") == 0)
 		return cached_listing(r, c, req, LIST_FORMAT_HTML);
-	if (strcmp(url, "/health") == 0)
-		return health(r, c, req);
 	return fail(r, c, req, MHD_HTTP_NOT_FOUND,
 		    "no such page; try /list, /stream/<index> or /health");
 }
