@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -39,9 +40,17 @@
 #include "precond.h"
 #include "range.h"
 
-#define REQUEST_URI_MAX 1024	 /* longer targets are cut in the access log */
-#define ERROR_MESSAGE_MAX 512	 /* bytes of an error message */
-#define STREAM_BLOCK (64 * 1024) /* reader block for sized responses */
+#define REQUEST_URI_MAX 1024  /* longer targets are cut in the access log */
+#define ERROR_MESSAGE_MAX 512 /* bytes of an error message */
+/*
+ * Stream buffers come out of one budget: each stream reads at most
+ * STREAM_BUDGET / (streams running) bytes at a time, within [STREAM_CHUNK_MIN,
+ * STREAM_CHUNK_MAX]. One fast client gets big reads (few syscalls); ten
+ * thousand slow listeners touch little memory each.
+ */
+#define STREAM_BUDGET (32 * 1024 * 1024)
+#define STREAM_CHUNK_MIN (16 * 1024)
+#define STREAM_CHUNK_MAX (256 * 1024)
 
 struct routes {
 	const struct config *cfg;
@@ -50,6 +59,7 @@ struct routes {
 	uint64_t generation;  /* of the cached responses */
 	struct MHD_Response *listing[LIST_FORMAT_COUNT];
 	size_t listing_len[LIST_FORMAT_COUNT];
+	atomic_uint streams; /* stream responses alive */
 };
 
 struct request {
@@ -62,6 +72,7 @@ struct request {
 };
 
 struct stream {
+	struct routes *r;
 	struct ofile *of;
 	uint64_t base; /* file offset of the first byte */
 	uint64_t len;  /* bytes to send */
@@ -498,6 +509,18 @@ list_route(struct routes *r, struct MHD_Connection *c, struct request *req,
 	return cached_listing(r, c, req, f);
 }
 
+/* This stream's share of the buffer budget, in bytes. */
+static size_t
+chunk_size(struct routes *r)
+{
+	unsigned n = atomic_load_explicit(&r->streams, memory_order_relaxed);
+	size_t c = STREAM_BUDGET / (n != 0 ? n : 1);
+
+	if (c < STREAM_CHUNK_MIN)
+		return STREAM_CHUNK_MIN;
+	return c > STREAM_CHUNK_MAX ? STREAM_CHUNK_MAX : c;
+}
+
 static ssize_t
 stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
@@ -508,6 +531,8 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	if (max > s->len - pos)
 		max = (size_t)(s->len - pos);
+	if (max > chunk_size(s->r))
+		max = chunk_size(s->r);
 	do
 		n = pread(s->of->fd, buf, max, (off_t)(s->base + pos));
 	while (n < 0 && errno == EINTR);
@@ -529,6 +554,7 @@ stream_free(void *cls)
 {
 	struct stream *s = cls;
 
+	atomic_fetch_sub(&s->r->streams, 1);
 	ofile_release(s->of);
 	free(s);
 }
@@ -713,9 +739,9 @@ unsatisfiable(const struct routes *r, struct MHD_Connection *c,
  * Takes over o->of.
  */
 static enum MHD_Result
-send_body(const struct routes *r, struct MHD_Connection *c,
-	  struct request *req, struct opened *o, const char *etag, bool head,
-	  enum range_result rr, uint64_t first, uint64_t last)
+send_body(struct routes *r, struct MHD_Connection *c, struct request *req,
+	  struct opened *o, const char *etag, bool head, enum range_result rr,
+	  uint64_t first, uint64_t last)
 {
 	uint64_t size = (uint64_t)o->st.st_size, rsize;
 	struct MHD_Response *resp;
@@ -727,13 +753,15 @@ send_body(const struct routes *r, struct MHD_Connection *c,
 		ofile_release(o->of);
 		return MHD_NO;
 	}
+	s->r = r;
+	atomic_fetch_add(&r->streams, 1);
 	s->of = o->of;
 	s->req = req;
 	s->base = rr == RANGE_OK ? first : 0;
 	s->len = rr == RANGE_OK ? last - first + 1 : size;
 	/* Sized for HEAD and 206; chunked (or close-delimited) for 200. */
 	rsize = (head || rr == RANGE_OK) ? s->len : MHD_SIZE_UNKNOWN;
-	resp = MHD_create_response_from_callback(rsize, STREAM_BLOCK,
+	resp = MHD_create_response_from_callback(rsize, chunk_size(r),
 						 stream_read, s, stream_free);
 	if (resp == NULL) {
 		stream_free(s);
