@@ -23,24 +23,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "scan.h"
 #include "tags.h"
+#include "watch.h"
 
 #define LIBRARY_SETTLE_MS 50
 #define LIBRARY_MAX_DELAY_MS 500
 #define LIBRARY_SKIPS_MAX 4096 /* skipped paths remembered (logged once) */
 #define LIBRARY_TAG_PUBLISH_MS                                                \
 	300 /* tags read are shown at least this often */
-#define WATCH_MASK                                                            \
-	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |                \
-	 IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF |            \
-	 IN_MOVE_SELF)
-
 struct snap {
 	struct library_snap pub; /* first: a library_snap is a snap */
 	struct track *tracks;
@@ -55,7 +50,7 @@ struct library {
 	struct snap *cur;
 	uint64_t generation;
 	pthread_mutex_t scan_lock; /* one rescan at a time */
-	int inotify_fd;
+	struct watch *watch;	   /* NULL without inotify */
 	int event_fd;
 	atomic_bool stopping;
 	pthread_t thread;
@@ -126,11 +121,14 @@ static void
 on_dir(void *arg, const char *abspath)
 {
 	struct library *lib = arg;
+	size_t n = strlen(lib->root);
+	const char *rel;
 
-	if (lib->inotify_fd < 0)
+	if (lib->watch == NULL || strncmp(abspath, lib->root, n) != 0)
 		return;
-	if (inotify_add_watch(lib->inotify_fd, abspath, WATCH_MASK) < 0 &&
-	    errno == ENOSPC && !lib->watch_full_logged) {
+	rel = abspath[n] == '/' ? abspath + n + 1 : "";
+	if (watch_add(lib->watch, abspath, rel) != 0 && errno == ENOSPC &&
+	    !lib->watch_full_logged) {
 		log_warn("inotify watch limit reached at %s: changes there "
 			 "show after the periodic rescan (raise "
 			 "fs.inotify.max_user_watches)",
@@ -156,7 +154,7 @@ carry_tags(const struct library *lib, struct track *tracks, size_t count,
 		struct track *t = &tracks[i];
 
 		hit = NULL;
-		if (old != NULL)
+		if (old != NULL && old->pub.count > 0)
 			hit = bsearch(t, old->tracks, old->pub.count,
 				      sizeof *t, track_by_path);
 		if (hit != NULL && hit->tagged && hit->size == t->size &&
@@ -238,6 +236,103 @@ library_rescan(struct library *lib)
 	log_info("library: %zu tracks (generation %llu)", count,
 		 (unsigned long long)s->pub.generation);
 	return 0;
+}
+
+/* Is path p the changed path q, or below it? */
+static bool
+under(const char *p, const char *q)
+{
+	size_t n = strlen(q);
+
+	return strncmp(p, q, n) == 0 && (p[n] == '\0' || p[n] == '/');
+}
+
+static bool
+under_any(const char *p, char *const *paths, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (under(p, paths[i]))
+			return true;
+	}
+	return false;
+}
+
+/* Append the n tracks of add to *tracks (*count of them, cap *cap). */
+static int
+append(struct track **tracks, size_t *count, size_t *cap, struct track *add,
+       size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (*count + n > *cap) {
+		size_t ncap = (*count + n) * 2;
+		struct track *t = realloc(*tracks, ncap * sizeof *t);
+
+		if (t == NULL)
+			return -1;
+		*tracks = t;
+		*cap = ncap;
+	}
+	memcpy(*tracks + *count, add, n * sizeof *add);
+	*count += n;
+	return 0;
+}
+
+int
+library_update(struct library *lib, char *const *paths, size_t n)
+{
+	struct scan_hooks hooks = {on_skip, on_dir, lib};
+	struct track *tracks = NULL, *sub;
+	size_t count = 0, cap = 0, nsub, i;
+	struct snap *old, *s;
+	char *cause = NULL;
+	int rc = -1;
+
+	pthread_mutex_lock(&lib->scan_lock);
+	old = lib->cur;
+	for (i = 0; i < old->pub.count; i++) {
+		struct track t;
+
+		if (under_any(old->tracks[i].path, paths, n))
+			continue;
+		if (track_copy(&t, &old->tracks[i]) != 0 ||
+		    append(&tracks, &count, &cap, &t, 1) != 0)
+			goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (scan_subtree(lib->root, paths[i], &hooks, &sub, &nsub,
+				 &cause) != 0)
+			goto out;
+		if (append(&tracks, &count, &cap, sub, nsub) != 0) {
+			scan_free(sub, nsub);
+			goto out;
+		}
+		free(sub); /* its tracks moved */
+	}
+	if (count > 0)
+		qsort(tracks, count, sizeof *tracks, track_by_path);
+	rc = 0;
+	if (same_table(tracks, count, old->tracks, old->pub.count))
+		goto out;
+	s = snap_new(tracks, count);
+	if (s == NULL) {
+		rc = -1;
+		goto out;
+	}
+	publish(lib, s, carry_tags(lib, tracks, count, old));
+	log_info("library: %zu tracks after %zu change(s) (generation %llu)",
+		 count, n, (unsigned long long)s->pub.generation);
+	tracks = NULL; /* owned by s */
+	count = 0;
+out:
+	pthread_mutex_unlock(&lib->scan_lock);
+	if (rc != 0 && cause != NULL)
+		log_warn("%s; rescanning everything", cause);
+	free(cause);
+	scan_free(tracks, count);
+	return rc;
 }
 
 /*
@@ -403,8 +498,8 @@ library_open(const char *root, unsigned rescan, const char *cache_file,
 		lib->cache_file = strdup(cache_file);
 		lib->cache = tags_cache_load(cache_file);
 	}
-	lib->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (lib->inotify_fd < 0)
+	lib->watch = watch_new();
+	if (lib->watch == NULL)
 		log_warn("inotify: %s: relying on the periodic rescan",
 			 strerror(errno));
 	if (realpath(root, lib->root) == NULL ||
@@ -440,42 +535,48 @@ ms_since(const struct timespec *t)
 	       (n.tv_nsec - t->tv_nsec) / 1000000;
 }
 
-/* Drain the inotify queue; true if anything arrived. */
-static bool
-drain(int fd)
+/* Rescan what the watcher saw change: all of it, or a few subtrees. */
+static void
+apply_changes(struct library *lib, bool full)
 {
-	char buf[16384] __attribute__((aligned(8)));
-	bool any = false;
+	char **paths = NULL;
+	size_t n = 0;
+	bool all = false;
 
-	while (read(fd, buf, sizeof buf) > 0)
-		any = true;
-	return any;
+	if (lib->watch != NULL)
+		watch_take(lib->watch, &all, &paths, &n);
+	if (full || all)
+		library_rescan(lib);
+	else if (n > 0 && library_update(lib, paths, n) != 0)
+		library_rescan(lib);
+	watch_paths_free(paths, n);
 }
 
 static void *
 watch_main(void *arg)
 {
 	struct library *lib = arg;
-	struct pollfd pfd[2] = {{lib->event_fd, POLLIN, 0},
-				{lib->inotify_fd, POLLIN, 0}};
+	struct pollfd pfd[2] = {{lib->event_fd, POLLIN, 0}, {-1, POLLIN, 0}};
 	struct timespec first = {0}, last = {0}, scanned;
-	bool dirty = false;
+	bool dirty = false, full = false;
 	uint64_t v;
-	int timeout;
 
+	if (lib->watch != NULL)
+		pfd[1].fd = watch_fd(lib->watch);
 	clock_gettime(CLOCK_MONOTONIC, &scanned);
 	while (!atomic_load(&lib->stopping)) {
-		timeout = dirty ? LIBRARY_SETTLE_MS : 1000;
-		if (poll(pfd, lib->inotify_fd >= 0 ? 2 : 1, timeout) < 0 &&
+		if (poll(pfd, 2, dirty ? LIBRARY_SETTLE_MS : 1000) < 0 &&
 		    errno != EINTR)
 			break;
 		if ((pfd[0].revents & POLLIN) &&
-		    read(lib->event_fd, &v, sizeof v) == sizeof v && !dirty) {
-			dirty = true;
-			clock_gettime(CLOCK_MONOTONIC, &first);
+		    read(lib->event_fd, &v, sizeof v) == sizeof v) {
+			full = true; /* SIGHUP: everything, now */
 			last.tv_sec = 0;
+			if (!dirty)
+				clock_gettime(CLOCK_MONOTONIC, &first);
+			dirty = true;
 		}
-		if (pfd[1].revents & POLLIN && drain(lib->inotify_fd)) {
+		if ((pfd[1].revents & POLLIN) && watch_read(lib->watch)) {
 			if (!dirty)
 				clock_gettime(CLOCK_MONOTONIC, &first);
 			dirty = true;
@@ -483,12 +584,16 @@ watch_main(void *arg)
 		}
 		if (atomic_load(&lib->stopping))
 			break;
-		if ((dirty && (ms_since(&last) >= LIBRARY_SETTLE_MS ||
-			       ms_since(&first) >= LIBRARY_MAX_DELAY_MS)) ||
-		    ms_since(&scanned) >= (long)lib->rescan * 1000) {
-			dirty = false;
-			library_rescan(lib);
-			clock_gettime(CLOCK_MONOTONIC, &scanned);
+		if (ms_since(&scanned) >= (long)lib->rescan * 1000) {
+			full = dirty = true;
+			last.tv_sec = 0;
+		}
+		if (dirty && (ms_since(&last) >= LIBRARY_SETTLE_MS ||
+			      ms_since(&first) >= LIBRARY_MAX_DELAY_MS)) {
+			apply_changes(lib, full);
+			if (full)
+				clock_gettime(CLOCK_MONOTONIC, &scanned);
+			dirty = full = false;
 		}
 	}
 	return NULL;
@@ -570,8 +675,7 @@ library_close(struct library *lib)
 		pthread_join(lib->tagger, NULL);
 	}
 	snap_unref(lib->cur);
-	if (lib->inotify_fd >= 0)
-		close(lib->inotify_fd);
+	watch_free(lib->watch);
 	if (lib->event_fd >= 0)
 		close(lib->event_fd);
 	if (lib->rootfd >= 0)

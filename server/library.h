@@ -44,6 +44,13 @@ void library_request_rescan(struct library *lib);
  * (the old table stays). */
 int library_rescan(struct library *lib);
 
+/*
+ * Rescan only the subtrees paths[0..n) (relative paths, none below
+ * another) and merge them into the table. 0, or -1 when that failed (the
+ * caller then rescans everything).
+ */
+int library_update(struct library *lib, char *const *paths, size_t n);
+
 /* A descriptor of the root folder, for openat. */
 int library_root_fd(const struct library *lib);
 

@@ -198,52 +198,155 @@ set_cause(char **cause, const char *what, const char *root)
 	*cause = strdup(n > 0 ? buf : what);
 }
 
+/*
+ * Resolve the root and open it; its identity goes in stack[0] (depth stays
+ * 0: walk_dir pushes it, scan_subtree counts it). Returns the folder
+ * descriptor, or -1 with *cause set.
+ */
+static int
+open_root(struct walk *w, const char *root, char **cause)
+{
+	struct stat st;
+	int fd;
+
+	if (realpath(root, w->root) == NULL) {
+		set_cause(cause, "cannot open the library folder", root);
+		return -1;
+	}
+	w->root_len = strlen(w->root);
+	memcpy(w->path, w->root, w->root_len + 1);
+	fd = open(w->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		set_cause(cause, "cannot read the library folder", root);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	w->stack[0].dev = st.st_dev;
+	w->stack[0].ino = st.st_ino;
+	return fd;
+}
+
+/* Hand the walk's tracks over, sorted; frees w. */
+static int
+finish(struct walk *w, int rc, struct track **tracks, size_t *count)
+{
+	if (rc == 0) {
+		if (w->cut)
+			skip(w, "the library has more tracks than "
+				"SCAN_MAX_TRACKS");
+		if (w->count > 0)
+			qsort(w->tracks, w->count, sizeof *w->tracks,
+			      track_by_path);
+		*tracks = w->tracks;
+		*count = w->count;
+	} else {
+		scan_free(w->tracks, w->count);
+	}
+	free(w);
+	return rc;
+}
+
 int
 scan_library(const char *root, const struct scan_hooks *hooks,
 	     struct track **tracks, size_t *count, char **cause)
 {
-	struct walk *w;
+	struct walk *w = calloc(1, sizeof *w);
 	struct stat st;
 	int fd, rc = -1;
 
-	w = calloc(1, sizeof *w);
 	if (w == NULL) {
 		*cause = strdup("out of memory");
 		return -1;
 	}
 	w->hooks = hooks;
-	if (realpath(root, w->root) == NULL) {
-		set_cause(cause, "cannot open the library folder", root);
-		goto out;
+	fd = open_root(w, root, cause);
+	if (fd >= 0) {
+		st.st_dev = w->stack[0].dev;
+		st.st_ino = w->stack[0].ino;
+		rc = walk_dir(w, fd, &st); /* closes fd */
+		if (rc != 0)
+			*cause = strdup("out of memory while scanning");
 	}
-	w->root_len = strlen(w->root);
-	memcpy(w->path, w->root, w->root_len + 1);
-	fd = open(w->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		set_cause(cause, "cannot read the library folder", root);
-		goto out;
+	return finish(w, rc, tracks, count);
+}
+
+/*
+ * Descend from the open folder *fd into the folder name (a component of a
+ * relative path), as walk_entry would: not hidden, links only inside the
+ * root, not a loop. 1 when entered (*fd replaced), 0 when the path is not
+ * (or no longer) part of the library.
+ */
+static int
+descend(struct walk *w, int *fd, const char *name)
+{
+	size_t len = strlen(w->path);
+	struct stat st;
+	int nfd;
+
+	if (track_is_hidden(name) || w->depth >= SCAN_MAX_DEPTH ||
+	    snprintf(w->path + len, sizeof w->path - len, "/%s", name) >=
+		    (int)(sizeof w->path - len))
+		return 0;
+	if (fstatat(*fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    (S_ISLNK(st.st_mode) && !link_inside(w)))
+		return 0;
+	nfd = openat(*fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (nfd < 0)
+		return 0;
+	if (fstat(nfd, &st) != 0 || on_stack(w, &st)) {
+		close(nfd);
+		return 0;
 	}
-	if (fstat(fd, &st) != 0) {
-		set_cause(cause, "cannot read the library folder", root);
-		close(fd);
-		goto out;
+	w->stack[w->depth].dev = st.st_dev;
+	w->stack[w->depth].ino = st.st_ino;
+	w->depth++;
+	close(*fd);
+	*fd = nfd;
+	return 1;
+}
+
+int
+scan_subtree(const char *root, const char *relpath,
+	     const struct scan_hooks *hooks, struct track **tracks,
+	     size_t *count, char **cause)
+{
+	struct walk *w = calloc(1, sizeof *w);
+	char name[NAME_MAX + 1];
+	const char *rel = relpath, *slash;
+	size_t len;
+	int fd, rc = 0;
+
+	if (w == NULL) {
+		*cause = strdup("out of memory");
+		return -1;
 	}
-	if (walk_dir(w, fd, &st) != 0) { /* walk_dir closes fd */
+	w->hooks = hooks;
+	fd = open_root(w, root, cause);
+	if (fd < 0)
+		return finish(w, -1, tracks, count);
+	w->depth = 1;
+	while ((slash = strchr(rel, '/')) != NULL) {
+		len = (size_t)(slash - rel);
+		if (len == 0 || len > NAME_MAX)
+			goto done;
+		memcpy(name, rel, len);
+		name[len] = '\0';
+		if (!descend(w, &fd, name))
+			goto done;
+		rel = slash + 1;
+	}
+	len = strlen(w->path);
+	if (*rel == '\0' || track_is_hidden(rel) ||
+	    snprintf(w->path + len, sizeof w->path - len, "/%s", rel) >=
+		    (int)(sizeof w->path - len))
+		goto done;
+	rc = walk_entry(w, fd, rel);
+	if (rc != 0)
 		*cause = strdup("out of memory while scanning");
-		goto out;
-	}
-	if (w->cut)
-		skip(w, "the library has more tracks than SCAN_MAX_TRACKS");
-	qsort(w->tracks, w->count, sizeof *w->tracks, track_by_path);
-	*tracks = w->tracks;
-	*count = w->count;
-	w->tracks = NULL;
-	rc = 0;
-out:
-	if (w->tracks != NULL)
-		scan_free(w->tracks, w->count);
-	free(w);
-	return rc;
+done:
+	close(fd);
+	return finish(w, rc, tracks, count);
 }
 
 void

@@ -30,6 +30,16 @@ struct scan_hooks {
 int scan_library(const char *root, const struct scan_hooks *hooks,
 		 struct track **tracks, size_t *count, char **cause);
 
+/*
+ * Scan only relpath (a file or folder below root, "a/b/c", by the same
+ * rules, including those of the folders on the way) and return its tracks
+ * as scan_library does. A path that is gone, hidden or outside the
+ * library gives no tracks.
+ */
+int scan_subtree(const char *root, const char *relpath,
+		 const struct scan_hooks *hooks, struct track **tracks,
+		 size_t *count, char **cause);
+
 /* Free a table from scan_library. */
 void scan_free(struct track *tracks, size_t count);
 
