@@ -1,0 +1,72 @@
+/*
+ * fetch: the client's plain HTTP transfers with libcurl: the listing and
+ * `get` (a .part file, resumed with Range, renamed when complete, with a
+ * progress bar on a terminal). Also the pieces stream.c shares: handle
+ * setup, error messages from curl and from the server, and the Ctrl-C flag
+ * that aborts the transfer in progress.
+ */
+#ifndef AS_FETCH_H
+#define AS_FETCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <curl/curl.h>
+
+#include "cmd.h"
+#include "tracklist.h"
+
+/* Bytes of an HTTP error body kept for the message. */
+#define FETCH_ERRBODY_MAX 1024
+
+/* The start of an error body, to show the server's message. */
+struct fetch_errbody {
+	char data[FETCH_ERRBODY_MAX];
+	size_t len;
+};
+
+/* Ctrl-C: install the handler; the flag stays set until cleared. */
+void fetch_interrupt_install(void);
+bool fetch_interrupted(void);
+void fetch_interrupt_clear(void);
+
+/*
+ * A new easy handle for path (e.g. "/list?format=json") on the server with
+ * the client's defaults (timeouts, user agent, error buffer errbuf of
+ * CURL_ERROR_SIZE bytes). Caller cleans it up.
+ */
+CURL *fetch_easy(const struct client *c, const char *path, char *errbuf);
+
+/* Keep the first bytes of an error body (a write callback's data). */
+void fetch_errbody_add(struct fetch_errbody *e, const char *p, size_t n);
+
+/*
+ * The message for a failed transfer (caller frees): the server's address
+ * when it cannot be reached, else curl's error.
+ */
+char *fetch_curl_cause(const struct client *c, CURL *easy, CURLcode rc,
+		       const char *errbuf);
+
+/* The message for an HTTP error status, with the server's own message. */
+char *fetch_http_cause(long code, const struct fetch_errbody *e);
+
+/*
+ * Fetch /list as JSON into c->list (replacing it). 0, or -1 with *cause set
+ * (caller frees).
+ */
+int fetch_list(struct client *c, char **cause);
+
+/*
+ * Save track t under c->library: skip when the complete file is there,
+ * resume a .part, rename when complete. 0, or -1 with *cause set.
+ */
+int fetch_get(struct client *c, const struct track *t, char **cause);
+
+/* "/stream/<index>" in buf of len >= 30 bytes. */
+void fetch_track_path(uint64_t index, char *buf, size_t len);
+
+/* "12.3 MiB": n bytes for people, in buf of len bytes. */
+void fetch_human_size(uint64_t n, char *buf, size_t len);
+
+#endif

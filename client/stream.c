@@ -1,0 +1,426 @@
+/*
+ * stream: one curl_multi event loop feeding the player and the file from a
+ * capped two-reader buffer; see stream.h.
+ */
+#include "stream.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "dynbuf.h"
+#include "fetch.h"
+#include "player.h"
+#include "save.h"
+#include "xmalloc.h"
+
+#define STREAM_POLL_MS 250 /* longest wait: bounds the Ctrl-C latency */
+#define STREAM_FILE_CHUNK ((size_t)1024 * 1024) /* file bytes per turn */
+
+struct stream {
+	struct client *c;
+	const struct track *t;
+	CURLM *multi;
+	CURL *easy;
+	char errbuf[CURL_ERROR_SIZE];
+	struct dynbuf buf;
+	struct player player;
+	struct save_file file;
+	bool saving; /* stream+: the file reader was opened */
+	struct fetch_errbody err;
+	long code;	  /* HTTP status, 0 until the first body byte */
+	bool started;	  /* a 200/206 body is arriving */
+	bool paused;	  /* the write callback returned PAUSE */
+	bool done;	  /* the transfer ended (or was dropped) */
+	bool dropped;	  /* we ended it: the player quit or Ctrl-C */
+	bool nomem;	  /* the buffer could not grow */
+	CURLcode result;  /* when done and not dropped */
+	bool killed;	  /* we sent the player SIGTERM */
+	bool player_quit; /* the player closed its end of the pipe */
+	uint64_t played;  /* bytes written to the player */
+	char *file_cause; /* why saving stopped, or NULL */
+};
+
+static size_t
+stream_write(char *p, size_t size, size_t n, void *ud)
+{
+	struct stream *s = ud;
+	size_t len = size * n;
+
+	if (s->code == 0) {
+		curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &s->code);
+		s->started = s->code == 200 || s->code == 206;
+	}
+	if (!s->started) {
+		fetch_errbody_add(&s->err, p, len);
+		return len;
+	}
+	switch (dynbuf_append(&s->buf, p, len)) {
+	case DYNBUF_OK:
+		return len;
+	case DYNBUF_FULL:
+		s->paused = true;
+		return CURL_WRITEFUNC_PAUSE;
+	default:
+		s->nomem = true;
+		return 0;
+	}
+}
+
+/* Stop the transfer (the player quit, or Ctrl-C). */
+static void
+stream_drop(struct stream *s)
+{
+	if (s->done)
+		return;
+	curl_multi_remove_handle(s->multi, s->easy);
+	s->done = true;
+	s->dropped = true;
+}
+
+static void
+stream_player_gone(struct stream *s)
+{
+	s->player_quit = true;
+	dynbuf_close_reader(&s->buf, DYNBUF_PLAYER);
+	player_close_pipe(&s->player);
+	if (!s->saving || !dynbuf_reader_open(&s->buf, DYNBUF_FILE))
+		stream_drop(s);
+}
+
+/* With nothing to write, notice a player whose end of the pipe closed. */
+static void
+stream_check_player(struct stream *s)
+{
+	struct pollfd pfd = {.fd = s->player.fd, .events = 0};
+
+	if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLERR | POLLHUP)))
+		stream_player_gone(s);
+}
+
+/* Write what the pipe takes now; partial writes and EAGAIN are normal. */
+static void
+stream_feed_player(struct stream *s)
+{
+	while (dynbuf_reader_open(&s->buf, DYNBUF_PLAYER)) {
+		size_t n;
+		const unsigned char *p =
+			dynbuf_peek(&s->buf, DYNBUF_PLAYER, &n);
+		ssize_t w;
+
+		if (n == 0) {
+			stream_check_player(s);
+			return;
+		}
+		w = write(s->player.fd, p, n);
+		if (w > 0) {
+			dynbuf_consume(&s->buf, DYNBUF_PLAYER, (size_t)w);
+			s->played += (uint64_t)w;
+		} else if (w < 0 && errno == EINTR) {
+			continue;
+		} else if (w < 0 && errno == EAGAIN) {
+			return;
+		} else {
+			stream_player_gone(s); /* EPIPE: it quit */
+		}
+	}
+}
+
+/* stream+: write up to STREAM_FILE_CHUNK bytes to the .part. */
+static void
+stream_feed_file(struct stream *s)
+{
+	size_t n;
+	const unsigned char *p;
+
+	if (!s->saving || !dynbuf_reader_open(&s->buf, DYNBUF_FILE))
+		return;
+	p = dynbuf_peek(&s->buf, DYNBUF_FILE, &n);
+	if (n > STREAM_FILE_CHUNK)
+		n = STREAM_FILE_CHUNK;
+	if (n == 0)
+		return;
+	if (save_write(&s->file, p, n, &s->file_cause) < 0) {
+		dynbuf_close_reader(&s->buf, DYNBUF_FILE);
+		if (!dynbuf_reader_open(&s->buf, DYNBUF_PLAYER))
+			stream_drop(s);
+		return;
+	}
+	dynbuf_consume(&s->buf, DYNBUF_FILE, n);
+}
+
+/* Resume a paused transfer once a quarter of the buffer is free. */
+static void
+stream_maybe_resume(struct stream *s)
+{
+	if (!s->paused || s->done)
+		return;
+	if (dynbuf_space(&s->buf) < s->buf.max / 4)
+		return;
+	s->paused = false;
+	curl_easy_pause(s->easy, CURLPAUSE_CONT);
+}
+
+static void
+stream_check_done(struct stream *s)
+{
+	CURLMsg *m;
+	int left;
+
+	for (;;) {
+		m = curl_multi_info_read(s->multi, &left);
+		if (m == NULL)
+			return;
+		if (m->msg == CURLMSG_DONE && m->easy_handle == s->easy) {
+			s->result = m->data.result;
+			s->done = true;
+		}
+	}
+}
+
+/* Nothing left to do: no reader, or the transfer ended and all is out. */
+static bool
+stream_finished(const struct stream *s)
+{
+	bool player = dynbuf_reader_open(&s->buf, DYNBUF_PLAYER);
+	bool file = s->saving && dynbuf_reader_open(&s->buf, DYNBUF_FILE);
+
+	if (!player && !file)
+		return true;
+	return s->done && dynbuf_unread(&s->buf, DYNBUF_PLAYER) == 0 &&
+	       dynbuf_unread(&s->buf, DYNBUF_FILE) == 0;
+}
+
+/* Sleep until the socket, the pipe or the timeout wakes us. */
+static void
+stream_wait(struct stream *s)
+{
+	struct curl_waitfd w = {.fd = s->player.fd, .events = 0};
+	unsigned nfd = 0;
+	int timeout = STREAM_POLL_MS;
+
+	if (dynbuf_reader_open(&s->buf, DYNBUF_PLAYER) && s->player.fd >= 0) {
+		if (dynbuf_unread(&s->buf, DYNBUF_PLAYER) > 0)
+			w.events = CURL_WAIT_POLLOUT;
+		nfd = 1;
+	}
+	if (dynbuf_unread(&s->buf, DYNBUF_FILE) > 0)
+		timeout = 0;
+	curl_multi_poll(s->multi, nfd > 0 ? &w : NULL, nfd, timeout, NULL);
+}
+
+/* The event loop; returns when finished or interrupted. */
+static void
+stream_loop(struct stream *s)
+{
+	int running;
+
+	while (!stream_finished(s)) {
+		if (fetch_interrupted()) {
+			stream_drop(s);
+			return;
+		}
+		if (!s->done) {
+			curl_multi_perform(s->multi, &running);
+			stream_check_done(s);
+		}
+		stream_feed_player(s);
+		stream_feed_file(s);
+		stream_maybe_resume(s);
+		if (s->nomem && !s->done)
+			stream_drop(s);
+		if (stream_finished(s))
+			return;
+		stream_wait(s);
+	}
+}
+
+/* stream+: open the .part; without it, playback still goes on. */
+static void
+stream_open_file(struct stream *s)
+{
+	char *cause = NULL;
+
+	if (s->t->unsafe != NULL) {
+		char *path = tracklist_printable(s->t->path);
+
+		s->file_cause = xasprintf("not saving track %" PRIu64
+					  " (%s): its path is unsafe: %s",
+					  s->t->index, path, s->t->unsafe);
+		free(path);
+		return;
+	}
+	if (save_open(s->c->library, s->t->path, &s->file, &cause) < 0 ||
+	    save_open_part(&s->file, false, &cause) < 0) {
+		s->file_cause = cause;
+		save_close(&s->file);
+		return;
+	}
+	s->saving = true;
+}
+
+/* Start the player and put the request in the multi handle. */
+static int
+stream_start(struct stream *s, bool save, char **cause)
+{
+	char path[32];
+
+	if (save)
+		stream_open_file(s);
+	dynbuf_init(&s->buf, s->c->buffer_max, s->saving ? 2 : 1);
+	if (start_audio_player_process(s->c->player, &s->player, cause) < 0)
+		return -1;
+	fetch_track_path(s->t->index, path, sizeof(path));
+	s->easy = fetch_easy(s->c, path, s->errbuf);
+	curl_easy_setopt(s->easy, CURLOPT_WRITEFUNCTION, stream_write);
+	curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, s);
+	s->multi = curl_multi_init();
+	if (s->multi == NULL ||
+	    curl_multi_add_handle(s->multi, s->easy) != CURLM_OK) {
+		*cause = xstrdup("cannot set up the libcurl transfer");
+		return -1;
+	}
+	return 0;
+}
+
+/* "a; b", freeing both (either may be NULL). */
+static char *
+stream_join(char *a, char *b)
+{
+	char *out;
+
+	if (a == NULL || b == NULL)
+		return a != NULL ? a : b;
+	out = xasprintf("%s; %s", a, b);
+	free(a);
+	free(b);
+	return out;
+}
+
+/* Why the transfer itself failed, or NULL. */
+static char *
+stream_transfer_cause(struct stream *s)
+{
+	if (fetch_interrupted())
+		return xstrdup("interrupted");
+	if (s->nomem)
+		return xstrdup("out of memory for the stream buffer");
+	if (s->dropped)
+		return NULL;
+	if (s->result != CURLE_OK)
+		return fetch_curl_cause(s->c, s->easy, s->result, s->errbuf);
+	if (s->code == 0) { /* an empty body never reached stream_write */
+		curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &s->code);
+		s->started = s->code == 200 || s->code == 206;
+	}
+	if (!s->started)
+		return fetch_http_cause(s->code, &s->err);
+	return NULL;
+}
+
+/* Let the player finish, or stop it when it got no audio or on Ctrl-C. */
+static void
+stream_end_player(struct stream *s)
+{
+	if (s->player.pid < 0)
+		return;
+	if (s->player_quit && !fetch_interrupted()) {
+		player_wait(&s->player); /* it left on its own: report it */
+		return;
+	}
+	if (fetch_interrupted() || !s->started) {
+		s->killed = true;
+		player_kill(&s->player);
+	} else {
+		player_wait(&s->player);
+	}
+}
+
+/* stream+: move a complete .part into place; the cause, or NULL. */
+static char *
+stream_commit(struct stream *s, bool transfer_ok)
+{
+	curl_off_t cl = -1;
+	char *cause = NULL, size[16];
+
+	if (!s->saving)
+		return NULL;
+	if (!transfer_ok || !dynbuf_reader_open(&s->buf, DYNBUF_FILE))
+		return xasprintf("the download is incomplete; %" PRIu64
+				 " bytes kept in %s.part",
+				 s->file.size, s->file.display);
+	curl_easy_getinfo(s->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+	if (save_commit(&s->file, cl >= 0 ? (uint64_t)cl : s->file.size,
+			&cause) < 0)
+		return cause;
+	fetch_human_size(s->file.size, size, sizeof(size));
+	printf("saved %s (%s)\n", s->file.display, size);
+	return NULL;
+}
+
+/* Collect every reason for failure into one line. */
+static char *
+stream_finish(struct stream *s)
+{
+	char *transfer = stream_transfer_cause(s), *why = NULL;
+	bool ok = transfer == NULL && !s->dropped;
+
+	stream_end_player(s);
+	why = stream_join(why, transfer);
+	if (!s->killed)
+		why = stream_join(
+			why, player_status_cause(&s->player, s->c->player));
+	if (s->file_cause != NULL) {
+		why = stream_join(why, s->file_cause);
+		s->file_cause = NULL;
+	} else {
+		why = stream_join(why, stream_commit(s, ok));
+	}
+	if (why == NULL && s->played < s->t->size && !s->saving)
+		fprintf(stderr,
+			"as_client: the player ended after %" PRIu64
+			" of %" PRIu64 " bytes\n",
+			s->played, s->t->size);
+	return why;
+}
+
+int
+send_and_process_stream_request(struct client *c, const struct track *t,
+				bool save, char **cause)
+{
+	struct stream *s = xcalloc(1, sizeof(*s));
+	int ret = -1;
+
+	s->c = c;
+	s->t = t;
+	s->player.pid = -1;
+	s->player.fd = -1;
+	s->file.fd = -1;
+	s->file.dirfd = -1;
+	if (stream_start(s, save, cause) < 0) {
+		if (s->player.pid > 0)
+			player_kill(&s->player);
+		goto out;
+	}
+	stream_loop(s);
+	*cause = stream_finish(s);
+	ret = *cause == NULL ? 0 : -1;
+out:
+	if (s->multi != NULL && s->easy != NULL && !s->dropped)
+		curl_multi_remove_handle(s->multi, s->easy);
+	if (s->easy != NULL)
+		curl_easy_cleanup(s->easy);
+	if (s->multi != NULL)
+		curl_multi_cleanup(s->multi);
+	dynbuf_free(&s->buf);
+	save_close(&s->file);
+	free(s->file_cause);
+	free(s);
+	return ret;
+}
