@@ -34,6 +34,7 @@
 #define LIBRARY_SETTLE_MS 50
 #define LIBRARY_MAX_DELAY_MS 500
 #define LIBRARY_SKIPS_MAX 4096 /* skipped paths remembered (logged once) */
+#define LIBRARY_STOP_MS 600    /* library_close waits this long per thread */
 #define LIBRARY_TAG_PUBLISH_MS                                                \
 	300 /* tags read are shown at least this often */
 struct snap {
@@ -656,9 +657,26 @@ library_put(struct library *lib, const struct library_snap *snap)
 	snap_unref((struct snap *)snap);
 }
 
+/* Join t within ms milliseconds; false if it is still running. */
+static bool
+join_within(pthread_t t, long ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return pthread_timedjoin_np(t, NULL, &ts) == 0;
+}
+
 void
 library_close(struct library *lib)
 {
+	bool busy = false;
 	size_t i;
 
 	if (lib == NULL)
@@ -666,13 +684,19 @@ library_close(struct library *lib)
 	atomic_store(&lib->stopping, true);
 	if (lib->watching) {
 		library_request_rescan(lib);
-		pthread_join(lib->thread, NULL);
+		busy |= !join_within(lib->thread, LIBRARY_STOP_MS);
 	}
 	if (lib->tagging) {
 		pthread_mutex_lock(&lib->lock);
 		pthread_cond_signal(&lib->tag_wake);
 		pthread_mutex_unlock(&lib->lock);
-		pthread_join(lib->tagger, NULL);
+		busy |= !join_within(lib->tagger, LIBRARY_STOP_MS);
+	}
+	if (busy) {
+		/* A long scan or tag read is under way: the process is
+		 * exiting, so leave it the memory rather than wait. */
+		log_info("library: a scan is still running; not waiting");
+		return;
 	}
 	snap_unref(lib->cur);
 	watch_free(lib->watch);

@@ -60,7 +60,11 @@ const char *library_root(const struct library *lib);
 const struct library_snap *library_get(struct library *lib);
 void library_put(struct library *lib, const struct library_snap *snap);
 
-/* Stop the watcher and free everything (no snapshot may be held). */
+/*
+ * Stop the threads and free everything (no snapshot may be held). A
+ * thread still busy after a short wait (a long scan) is left to the
+ * process exit, with its memory.
+ */
 void library_close(struct library *lib);
 
 #endif
