@@ -291,13 +291,13 @@ static const char html_tail[] =
 	"})();\n"
 	"</script>\n</body></html>\n";
 
-/* "?token=T" or "&token=T" (sep) when the server has a token. */
+/* sep (e.g. "?" or "&amp;") and "token=T" when the server has a token. */
 static void
-out_token(struct out *o, const struct listing_opts *opts, char sep)
+out_token(struct out *o, const struct listing_opts *opts, const char *sep)
 {
 	if (opts->token == NULL)
 		return;
-	out_add(o, &sep, 1);
+	out_str(o, sep);
 	out_str(o, "token=");
 	out_str(o, opts->token);
 }
@@ -324,10 +324,10 @@ html_row(struct out *o, const struct track *t, size_t i,
 		"</td><td><audio controls preload=\"none\" "
 		"src=\"/stream/%zu",
 		i);
-	out_token(o, opts, '?');
+	out_token(o, opts, "?");
 	out_fmt(o, "\"></audio></td><td><a href=\"/stream/%zu?download=1", i);
-	out_token(o, opts, '&');
-	out_str(o, "\" download>download</a></td></tr>\n");
+	out_token(o, opts, "&amp;");
+	out_str(o, "\">download</a></td></tr>\n");
 }
 
 /*
@@ -455,7 +455,7 @@ render_m3u(const struct track *t, size_t n, const struct listing_opts *opts,
 		out_str(&o, "://");
 		out_str(&o, opts->host);
 		out_fmt(&o, "/stream/%zu", i);
-		out_token(&o, opts, '?');
+		out_token(&o, opts, "?");
 		out_str(&o, "\n");
 	}
 	return out_take(&o, len);
