@@ -13,6 +13,8 @@ enum args_long {
 	ARGS_OPT_PLAYER = 256,
 	ARGS_OPT_BUFFER_MAX,
 	ARGS_OPT_VERSION,
+	ARGS_OPT_CACERT,
+	ARGS_OPT_TOKEN_FILE,
 };
 
 static const struct option args_long_options[] = {
@@ -22,6 +24,8 @@ static const struct option args_long_options[] = {
 	{"library", required_argument, NULL, 'l'},
 	{"player", required_argument, NULL, ARGS_OPT_PLAYER},
 	{"buffer-max", required_argument, NULL, ARGS_OPT_BUFFER_MAX},
+	{"cacert", required_argument, NULL, ARGS_OPT_CACERT},
+	{"token-file", required_argument, NULL, ARGS_OPT_TOKEN_FILE},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, ARGS_OPT_VERSION},
 	{NULL, 0, NULL, 0},
@@ -81,6 +85,20 @@ args_apply(struct args_options *o, int ch, const char *arg, char **cause)
 		if (args_parse_size(arg, &size, cause) < 0)
 			return -1;
 		o->buffer_max = (size_t)size;
+		return 0;
+	case ARGS_OPT_CACERT:
+	case ARGS_OPT_TOKEN_FILE:
+		if (*arg == '\0') {
+			*cause = xasprintf("--%s needs a file name",
+					   ch == ARGS_OPT_CACERT
+						   ? "cacert"
+						   : "token-file");
+			return -1;
+		}
+		if (ch == ARGS_OPT_CACERT)
+			o->cacert = arg;
+		else
+			o->token_file = arg;
 		return 0;
 	}
 	*cause = xasprintf("unhandled option %d", ch);
@@ -171,6 +189,36 @@ args_parse_port(const char *s, uint16_t *out, char **cause)
 		return -1;
 	}
 	*out = (uint16_t)v;
+	return 0;
+}
+
+int
+args_parse_token(const char *s, size_t len, char **token, char **cause)
+{
+	const char *nl = memchr(s, '\n', len), *e;
+	size_t n;
+
+	if (nl != NULL)
+		len = (size_t)(nl - s);
+	e = s + len;
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	n = (size_t)(e - s);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\0' || strchr(ARGS_TOKEN_CHARS, s[i]) == NULL) {
+			n = 0;
+			break;
+		}
+	}
+	if (n == 0 || n > ARGS_TOKEN_MAX) {
+		*cause = xasprintf("the token must be 1 to %d characters of "
+				   "A-Z a-z 0-9 - . _ ~ on the first line",
+				   ARGS_TOKEN_MAX);
+		return -1;
+	}
+	*token = xstrndup(s, n);
 	return 0;
 }
 

@@ -18,6 +18,12 @@
 /* --buffer-max bounds: a write callback chunk must fit several times. */
 #define ARGS_BUFFER_MIN ((uint64_t)64 * 1024)
 #define ARGS_BUFFER_MAX ((uint64_t)1024 * 1024 * 1024)
+/* A token: the server's rule, 1 to 256 of these URL-safe characters. */
+#define ARGS_TOKEN_MAX 256
+#define ARGS_TOKEN_CHARS                                                      \
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+/* Bytes of a token file read: the token is on its first line. */
+#define ARGS_TOKEN_FILE_MAX 4096
 /* Words in one shell line (a command and its arguments). */
 #define ARGS_MAX_WORDS 16
 
@@ -27,6 +33,8 @@ struct args_options {
 	const char *url;     /* -u; NULL unless given, wins over -a/-p */
 	const char *library; /* -l; default ARGS_DEFAULT_LIBRARY */
 	const char *player;  /* --player; NULL when not given */
+	const char *cacert;  /* --cacert; NULL: libcurl's default CA store */
+	const char *token_file; /* --token-file; NULL when not given */
 	size_t buffer_max; /* --buffer-max; default ARGS_DEFAULT_BUFFER_MAX */
 	bool help;	   /* -h, --help */
 	bool version;	   /* --version */
@@ -56,6 +64,13 @@ int args_parse_size(const char *s, uint64_t *out, char **cause);
 
 /* A TCP port, 1 to 65535. 0 or -1 with *cause set. */
 int args_parse_port(const char *s, uint16_t *out, char **cause);
+
+/*
+ * The shared secret in the first line of s (len bytes; the rest is
+ * ignored), without surrounding spaces and tabs. 0 with *token set (caller
+ * frees), or -1 with *cause set; the cause never quotes the token.
+ */
+int args_parse_token(const char *s, size_t len, char **token, char **cause);
 
 /* A track index: only decimal digits (no sign, no space, no suffix). */
 enum args_index args_parse_index(const char *s, uint64_t *out);

@@ -28,7 +28,12 @@
 #define FETCH_CONNECT_TIMEOUT 10L /* seconds */
 #define FETCH_STALL_TIME 60L	  /* seconds below 1 byte/s: a dead server */
 #define FETCH_GET_BUFFER (512L * 1024) /* curl's receive buffer for get */
-#define FETCH_PROGRESS_NS 100000000LL  /* redraw the bar at most 10 times/s */
+/*
+ * Body bytes `get` gathers before one write(2): a chunked answer reaches
+ * the write callback a chunk (~16 KiB) at a time.
+ */
+#define FETCH_WRITE_BUFFER ((size_t)1024 * 1024)
+#define FETCH_PROGRESS_NS 100000000LL /* redraw the bar at most 10 times/s */
 
 static volatile sig_atomic_t fetch_sigint;
 
@@ -84,6 +89,13 @@ fetch_easy(const struct client *c, const char *path, char *errbuf)
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_FILETIME, 1L);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	if (c->cacert != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, c->cacert);
+	if (c->token != NULL) {
+		/* Sent up front on every request; libcurl keeps a copy. */
+		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
+		curl_easy_setopt(e, CURLOPT_XOAUTH2_BEARER, c->token);
+	}
 	return e;
 }
 
@@ -99,15 +111,64 @@ fetch_errbody_add(struct fetch_errbody *e, const char *p, size_t n)
 	e->data[e->len] = '\0';
 }
 
+/* Errors from the TLS layer: certificates, CA files, the handshake. */
+static bool
+fetch_is_tls_error(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_CRL_BADFILE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* One line that says what to do about a TLS error (caller frees). */
+static char *
+fetch_tls_cause(const struct client *c, CURLcode rc, const char *why)
+{
+	if (rc == CURLE_SSL_CACERT_BADFILE && c->cacert != NULL)
+		return xasprintf("cannot use the CA file %s given with "
+				 "--cacert: %s",
+				 c->cacert, why);
+	if (rc == CURLE_PEER_FAILED_VERIFICATION && c->cacert != NULL)
+		return xasprintf("cannot verify the server at %s with the CA "
+				 "file %s: %s",
+				 c->where, c->cacert, why);
+	if (rc == CURLE_PEER_FAILED_VERIFICATION)
+		return xasprintf("cannot verify the server at %s: %s; for a "
+				 "server with its own certificate, pass "
+				 "--cacert FILE",
+				 c->where, why);
+	if (rc == CURLE_SSL_CONNECT_ERROR)
+		return xasprintf("no TLS connection with %s: %s (is it an "
+				 "HTTPS server?)",
+				 c->where, why);
+	return xasprintf("TLS with %s failed: %s", c->where, why);
+}
+
 char *
 fetch_curl_cause(const struct client *c, CURL *easy, CURLcode rc,
 		 const char *errbuf)
 {
-	long oserr = 0;
+	long oserr = 0, code = 0;
 	const char *why = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
 
 	if (rc == CURLE_ABORTED_BY_CALLBACK && fetch_interrupted())
 		return xstrdup("interrupted");
+	if (fetch_is_tls_error(rc))
+		return fetch_tls_cause(c, rc, why);
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
+	if ((rc == CURLE_GOT_NOTHING || rc == CURLE_RECV_ERROR) && code == 0 &&
+	    strncmp(c->base_url, "http:", 5) == 0)
+		return xasprintf("transfer from %s failed: %s (if the server "
+				 "uses HTTPS, pass -u https://...)",
+				 c->where, why);
 	curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &oserr);
 	if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
 	    (rc == CURLE_OPERATION_TIMEDOUT && oserr != 0))
@@ -131,11 +192,23 @@ fetch_json_message(const struct fetch_errbody *e)
 }
 
 char *
-fetch_http_cause(long code, const struct fetch_errbody *e)
+fetch_http_cause(const struct client *c, long code,
+		 const struct fetch_errbody *e)
 {
-	char *msg = fetch_json_message(e), *out;
+	char *msg, *out;
 	const char *p = e->data;
 
+	if (code == 401 && c->token == NULL)
+		return xasprintf(
+			"the server at %s needs its token (HTTP 401): "
+			"pass --token-file FILE or set AS_TOKEN",
+			c->where);
+	if (code == 401)
+		return xasprintf("the server at %s refused the token from %s "
+				 "(HTTP 401): it must match the server's "
+				 "--token-file",
+				 c->where, c->token_from);
+	msg = fetch_json_message(e);
 	if (msg == NULL) {
 		if (strncmp(p, "error: ", 7) == 0)
 			p += 7;
@@ -238,7 +311,7 @@ fetch_list(struct client *c, char **cause)
 	else if (rc != CURLE_OK)
 		*cause = fetch_curl_cause(c, l.easy, rc, errbuf);
 	else if (l.code != 200)
-		*cause = fetch_http_cause(l.code, &l.err);
+		*cause = fetch_http_cause(c, l.code, &l.err);
 	else
 		ret = fetch_list_parse(c, &l, cause);
 	dynbuf_free(&l.body);
@@ -357,12 +430,14 @@ struct fetch_get {
 	struct save_file save;
 	char errbuf[CURL_ERROR_SIZE];
 	struct fetch_errbody err;
-	long code;	   /* 0 until the first body byte */
-	bool started;	   /* a body byte of a 200 or 206 arrived */
-	bool cr_ok;	   /* a Content-Range header was parsed */
-	uint64_t cr_start; /* its first byte */
-	uint64_t cr_total; /* its complete length */
-	char *write_cause; /* why the body could not be stored */
+	long code;	     /* 0 until the first body byte */
+	bool started;	     /* a body byte of a 200 or 206 arrived */
+	bool cr_ok;	     /* a Content-Range header was parsed */
+	uint64_t cr_start;   /* its first byte */
+	uint64_t cr_total;   /* its complete length */
+	char *write_cause;   /* why the body could not be stored */
+	unsigned char *wbuf; /* FETCH_WRITE_BUFFER bytes not yet in .part */
+	size_t wlen;
 	struct fetch_progress prog;
 };
 
@@ -415,6 +490,31 @@ fetch_get_begin(struct fetch_get *g)
 	return 0;
 }
 
+/* Write the gathered bytes to the .part. -1 with g->write_cause set. */
+static int
+fetch_get_flush(struct fetch_get *g)
+{
+	size_t n = g->wlen;
+
+	g->wlen = 0;
+	if (n == 0)
+		return 0;
+	return save_write(&g->save, g->wbuf, n, &g->write_cause);
+}
+
+/* Gather n body bytes; write them out when the buffer is full. */
+static int
+fetch_get_store(struct fetch_get *g, const char *p, size_t n)
+{
+	if (g->wlen + n > FETCH_WRITE_BUFFER && fetch_get_flush(g) < 0)
+		return -1;
+	if (n >= FETCH_WRITE_BUFFER)
+		return save_write(&g->save, p, n, &g->write_cause);
+	memcpy(g->wbuf + g->wlen, p, n);
+	g->wlen += n;
+	return 0;
+}
+
 static size_t
 fetch_get_write(char *p, size_t size, size_t n, void *ud)
 {
@@ -430,7 +530,7 @@ fetch_get_write(char *p, size_t size, size_t n, void *ud)
 		fetch_errbody_add(&g->err, p, size * n);
 		return size * n;
 	}
-	if (save_write(&g->save, p, size * n, &g->write_cause) < 0)
+	if (fetch_get_store(g, p, size * n) < 0)
 		return 0;
 	return size * n;
 }
@@ -487,6 +587,8 @@ fetch_get_request(struct client *c, const struct track *t, struct fetch_get *g)
 	g->prog.offset = g->save.size;
 	clock_gettime(CLOCK_MONOTONIC, &g->prog.start);
 	rc = curl_easy_perform(g->easy);
+	if (fetch_get_flush(g) < 0 && rc == CURLE_OK)
+		rc = CURLE_WRITE_ERROR; /* g->write_cause says why */
 	fetch_progress_end(&g->prog);
 	curl_easy_getinfo(g->easy, CURLINFO_RESPONSE_CODE, &g->code);
 	curl_easy_getinfo(g->easy, CURLINFO_FILETIME_T, &filetime);
@@ -544,7 +646,7 @@ fetch_get_finish(struct client *c, const struct track *t, struct fetch_get *g,
 		return -1;
 	}
 	if (g->code != 200 && g->code != 206) {
-		*cause = fetch_http_cause(g->code, &g->err);
+		*cause = fetch_http_cause(c, g->code, &g->err);
 		return -1;
 	}
 	if (g->code == 200 && !g->started &&
@@ -602,6 +704,7 @@ fetch_get(struct client *c, const struct track *t, char **cause)
 
 	g->save.fd = -1;
 	g->save.dirfd = -1;
+	g->wbuf = xmalloc(FETCH_WRITE_BUFFER);
 	ret = fetch_get_prepare(c, t, g, cause);
 	if (ret != 0)
 		goto out;
@@ -618,6 +721,7 @@ fetch_get(struct client *c, const struct track *t, char **cause)
 	ret = fetch_get_finish(c, t, g, rc, cause);
 out:
 	free(g->write_cause);
+	free(g->wbuf);
 	save_close(&g->save);
 	if (g->easy != NULL)
 		curl_easy_cleanup(g->easy);

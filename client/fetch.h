@@ -34,7 +34,8 @@ void fetch_interrupt_clear(void);
 /*
  * A new easy handle for path (e.g. "/list?format=json") on the server with
  * the client's defaults (timeouts, user agent, error buffer errbuf of
- * CURL_ERROR_SIZE bytes). Caller cleans it up.
+ * CURL_ERROR_SIZE bytes, the --cacert file, the token as a Bearer on every
+ * request). Caller cleans it up.
  */
 CURL *fetch_easy(const struct client *c, const char *path, char *errbuf);
 
@@ -48,8 +49,12 @@ void fetch_errbody_add(struct fetch_errbody *e, const char *p, size_t n);
 char *fetch_curl_cause(const struct client *c, CURL *easy, CURLcode rc,
 		       const char *errbuf);
 
-/* The message for an HTTP error status, with the server's own message. */
-char *fetch_http_cause(long code, const struct fetch_errbody *e);
+/*
+ * The message for an HTTP error status, with the server's own message
+ * (caller frees); a 401 says how to give the token instead.
+ */
+char *fetch_http_cause(const struct client *c, long code,
+		       const struct fetch_errbody *e);
 
 /*
  * Fetch /list as JSON into c->list (replacing it). 0, or -1 with *cause set

@@ -36,13 +36,15 @@ main_usage(FILE *f)
 {
 	fputs("usage: as_client [-a ADDRESS] [-p PORT] [-u URL] "
 	      "[-l LIBRARY_DIR]\n"
-	      "                 [--player CMD] [--buffer-max SIZE] [-h] "
-	      "[--version]\n"
-	      "                 [COMMAND [INDEX]]\n"
+	      "                 [--player CMD] [--buffer-max SIZE] "
+	      "[--cacert FILE]\n"
+	      "                 [--token-file FILE] [-h] [--version] "
+	      "[COMMAND [INDEX]]\n"
 	      "\n"
 	      "  -a ADDRESS         server address (default localhost)\n"
 	      "  -p PORT            server port (default 3456)\n"
-	      "  -u URL             server base URL; wins over -a and -p\n"
+	      "  -u URL             server base URL, http:// or https://; "
+	      "wins over -a, -p\n"
 	      "  -l LIBRARY_DIR     where get saves tracks (default "
 	      "as-library)\n"
 	      "  --player CMD       shell command that plays audio from "
@@ -51,11 +53,70 @@ main_usage(FILE *f)
 	      "--no-video --really-quiet -)\n"
 	      "  --buffer-max SIZE  stream buffer cap, K/M/G suffixes "
 	      "(default 16M)\n"
+	      "  --cacert FILE      trust the CA certificate(s) in FILE for "
+	      "https://\n"
+	      "                     (default: the system's CA store)\n"
+	      "  --token-file FILE  send the server's token from FILE's "
+	      "first line\n"
+	      "                     (default: $AS_TOKEN, if set)\n"
 	      "\n"
 	      "Commands: list, get INDEX, stream INDEX, stream+ INDEX, help, "
 	      "quit.\n"
 	      "Without a command, as_client reads commands from its shell.\n",
 	      f);
+}
+
+/*
+ * The token from --token-file, else from AS_TOKEN, into c->token (NULL
+ * when neither is given). AS_TOKEN is removed from the environment so the
+ * player never inherits it. 0, or -1 with *cause set (caller frees); no
+ * message ever quotes the token.
+ */
+static int
+main_load_token(struct client *c, const char *file, char **cause)
+{
+	char buf[ARGS_TOKEN_FILE_MAX];
+	const char *env = getenv("AS_TOKEN");
+	char *why = NULL;
+	size_t n = 0;
+	FILE *f;
+	int ret;
+
+	if (file == NULL && (env == NULL || *env == '\0')) {
+		unsetenv("AS_TOKEN");
+		return 0;
+	}
+	if (file == NULL) {
+		c->token_from = "AS_TOKEN";
+		ret = args_parse_token(env, strlen(env), &c->token, &why);
+		unsetenv("AS_TOKEN");
+		if (ret < 0)
+			*cause = xasprintf("AS_TOKEN: %s", why);
+		free(why);
+		return ret;
+	}
+	unsetenv("AS_TOKEN");
+	c->token_from = "--token-file";
+	f = fopen(file, "re");
+	if (f != NULL) {
+		n = fread(buf, 1, sizeof(buf), f);
+		if (ferror(f)) {
+			fclose(f);
+			f = NULL;
+		}
+	}
+	if (f == NULL) {
+		*cause = xasprintf("cannot read token file %s: %s", file,
+				   strerror(errno));
+		return -1;
+	}
+	fclose(f);
+	ret = args_parse_token(buf, n, &c->token, &why);
+	explicit_bzero(buf, sizeof(buf));
+	if (ret < 0)
+		*cause = xasprintf("token file %s: %s", file, why);
+	free(why);
+	return ret;
 }
 
 /* Fill the client from the options; the strings it owns are allocated. */
@@ -88,6 +149,7 @@ main_setup(struct client *c, const struct args_options *o)
 	else
 		c->player = ARGS_DEFAULT_PLAYER;
 	c->buffer_max = o->buffer_max;
+	c->cacert = o->cacert;
 	c->progress = isatty(STDERR_FILENO);
 	c->tty_out = isatty(STDOUT_FILENO);
 }
@@ -263,12 +325,22 @@ main(int argc, char **argv)
 		return 1;
 	}
 	main_setup(&c, &o);
+	if (main_load_token(&c, o.token_file, &cause) < 0) {
+		cmd_error("%s", cause);
+		free(cause);
+		rc = 1;
+		goto out;
+	}
 	if (o.command < argc)
 		rc = main_one_shot(&c, argc - o.command, argv + o.command);
 	else if (isatty(STDIN_FILENO))
 		rc = main_shell_edit(&c);
 	else
 		rc = main_shell_plain(&c);
+out:
+	if (c.token != NULL)
+		explicit_bzero(c.token, strlen(c.token));
+	free(c.token);
 	tracklist_free(&c.list);
 	free(c.base_url);
 	free(c.where);

@@ -320,7 +320,7 @@ stream_transfer_cause(struct stream *s)
 		s->started = s->code == 200 || s->code == 206;
 	}
 	if (!s->started)
-		return fetch_http_cause(s->code, &s->err);
+		return fetch_http_cause(s->c, s->code, &s->err);
 	return NULL;
 }
 

@@ -21,6 +21,17 @@
 #include "log.h"
 
 #define GUARD_TICK_MS 250
+/*
+ * Socket send buffers: the kernel grows a socket's buffer up to megabytes,
+ * and the server fills it at its own cost before a slow listener has read
+ * a second of it. Past GUARD_SNDBUF_FROM connections, each new one gets a
+ * share of GUARD_SNDBUF_BUDGET instead (at least GUARD_SNDBUF_MIN), so ten
+ * thousand listeners cost memory and copying in proportion to what they
+ * actually read.
+ */
+#define GUARD_SNDBUF_FROM 256
+#define GUARD_SNDBUF_BUDGET (256 * 1024 * 1024)
+#define GUARD_SNDBUF_MIN (64 * 1024)
 
 struct guard_entry {
 	struct guard_entry *prev, *next;
@@ -35,6 +46,7 @@ static struct {
 	pthread_cond_t wake;
 	pthread_t thread;
 	struct guard_entry *head;
+	unsigned count; /* entries on the list */
 	unsigned limit;
 	bool running;
 } guard = {.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -117,6 +129,7 @@ entry_add(void **socket_ctx, struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci;
 	struct guard_entry *e;
+	unsigned count;
 
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 	e = calloc(1, sizeof *e);
@@ -132,8 +145,16 @@ entry_add(void **socket_ctx, struct MHD_Connection *c)
 	if (guard.head != NULL)
 		guard.head->prev = e;
 	guard.head = e;
+	count = ++guard.count;
 	pthread_mutex_unlock(&guard.lock);
 	*socket_ctx = e;
+	if (count > GUARD_SNDBUF_FROM) {
+		int size = GUARD_SNDBUF_BUDGET / (int)count;
+
+		if (size < GUARD_SNDBUF_MIN)
+			size = GUARD_SNDBUF_MIN;
+		setsockopt(e->fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+	}
 }
 
 static void
@@ -150,6 +171,7 @@ entry_remove(void **socket_ctx)
 		guard.head = e->next;
 	if (e->next != NULL)
 		e->next->prev = e->prev;
+	guard.count--;
 	pthread_mutex_unlock(&guard.lock);
 	free(e);
 	*socket_ctx = NULL;

@@ -1,7 +1,9 @@
 /*
- * guard: drops connections whose request header has not fully arrived
- * within the header timeout, however slowly it trickles (slowloris).
- * libmicrohttpd's idle timeout alone cannot see that.
+ * guard: polices connections. It drops those whose request header has not
+ * fully arrived within the header timeout, however slowly it trickles
+ * (slowloris; libmicrohttpd's idle timeout alone cannot see that), and
+ * under many connections gives each socket a share of a send-buffer
+ * budget.
  */
 #ifndef AS_GUARD_H
 #define AS_GUARD_H

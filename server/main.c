@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -551,6 +552,11 @@ main(int argc, char **argv)
 	sigset_t set;
 	int fd = -1, rc = 1;
 
+	/* Buffers of up to a few hundred KiB come and go with every request:
+	 * keep them in the heap rather than mmap and unmap (and fault in and
+	 * zero) each one anew. */
+	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
 	defaults(&cfg);
 	parse_options(argc, argv, &cfg);
 	log_init("as_server",

@@ -159,8 +159,8 @@ negotiate_accept(const char *accept)
 	while (s < e && n++ < ACCEPT_MAX_RANGES) {
 		comma = memchr(s, ',', (size_t)(e - s));
 		re = comma != NULL ? comma : e;
-		s = ows(s, re);
-		te = memchr(s, ';', (size_t)(re - s));
+		s = ows(s, re); /* s <= re */
+		te = s < re ? memchr(s, ';', (size_t)(re - s)) : NULL;
 		if (te == NULL)
 			te = re;
 		while (te > s && (te[-1] == ' ' || te[-1] == '\t'))

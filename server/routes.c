@@ -745,6 +745,7 @@ send_body(struct routes *r, struct MHD_Connection *c, struct request *req,
 {
 	uint64_t size = (uint64_t)o->st.st_size, rsize;
 	struct MHD_Response *resp;
+	size_t block;
 	struct stream *s;
 	char cr[96], cd[PATH_MAX * 3 + 64];
 
@@ -761,8 +762,14 @@ send_body(struct routes *r, struct MHD_Connection *c, struct request *req,
 	s->len = rr == RANGE_OK ? last - first + 1 : size;
 	/* Sized for HEAD and 206; chunked (or close-delimited) for 200. */
 	rsize = (head || rr == RANGE_OK) ? s->len : MHD_SIZE_UNKNOWN;
-	resp = MHD_create_response_from_callback(rsize, chunk_size(r),
-						 stream_read, s, stream_free);
+	/* libmicrohttpd allocates and zeroes a block of this size for a
+	 * sized response; a chunked one is read into the connection's own
+	 * buffer instead. So: never more than the body, nor than our share. */
+	block = rsize == MHD_SIZE_UNKNOWN ? STREAM_CHUNK_MIN : chunk_size(r);
+	if (block > s->len)
+		block = s->len > 0 ? (size_t)s->len : 1;
+	resp = MHD_create_response_from_callback(rsize, block, stream_read, s,
+						 stream_free);
 	if (resp == NULL) {
 		stream_free(s);
 		return MHD_NO;

@@ -6,12 +6,11 @@
 # unusable cache is not fatal); and a 10,000-track library whose listing is
 # served before its tags are all read.
 #
-# Known limitations, marked TODO (the test passes while they last; an
+# Known limitation, marked TODO (the test passes while it lasts; an
 # unexpected pass says the TODO can go):
 # - TagLib 1.13's C API reads a WAV file's tags only from an ID3v2 ("id3 ")
 #   chunk, not from RIFF LIST/INFO (what ffmpeg and most rippers write).
-# - TagLib opens ".oga" as Ogg FLAC, else Ogg Vorbis: an Ogg Opus stream
-#   named .oga (what make_tone writes) gets no tags and no duration.
+# Ogg Opus named .ogg or .oga is read through an .opus link (server/tags.c).
 . "$top_srcdir/tests/lib.sh"
 
 # The system python3 when there is one: a pyenv shim costs seconds a call.
@@ -228,13 +227,11 @@ is "$bad" "" "durations of every format match ffprobe's within 1 s"
 todo_is "$(field tagged/riff-info.wav 3)" "$U wav" \
 	"riff-info.wav: title from RIFF INFO" \
 	"TagLib 1.13's C API reads WAV tags only from an id3 chunk"
-todo_is "$(field tagged/opus-in.oga 3)|$(field tagged/opus-in.oga 2)" \
+is "$(field tagged/opus-in.oga 3)|$(field tagged/opus-in.oga 2)" \
 	"$U oga|$(probed oga)" \
-	"opus-in.oga: tags and duration of Ogg Opus named .oga" \
-	"TagLib opens .oga as Ogg FLAC or Vorbis only"
-todo_is "$(field plain/plain.oga 2)" "$(probed oga)" \
-	"plain.oga (Ogg Opus): duration" \
-	"TagLib opens .oga as Ogg FLAC or Vorbis only"
+	"opus-in.oga: tags and duration of Ogg Opus named .oga"
+is "$(field plain/plain.oga 2)" "$(probed oga)" \
+	"plain.oga (Ogg Opus): duration"
 is "$(field tagged/special.mp3 3)|$(field tagged/special.mp3 4)" \
 	'Tom & Jerry <b>"x"</b>|A&B' "HTML-special characters kept verbatim in JSON"
 
