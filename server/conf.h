@@ -12,7 +12,7 @@
 #define CONFIG_DEFAULT_TIMEOUT 60	 /* seconds without progress */
 #define CONFIG_DEFAULT_HEADER_TIMEOUT 20 /* seconds to send a header */
 #define CONFIG_DEFAULT_RESCAN 30	 /* seconds between fallback rescans */
-#define CONFIG_CONN_MEMORY (128 * 1024)	 /* per connection, bytes */
+#define CONFIG_CONN_MEMORY (128 * 1024)	 /* default per connection, bytes */
 
 struct config {
 	unsigned port;		 /* 0: any free port */
@@ -32,6 +32,7 @@ struct config {
 	unsigned timeout;	 /* idle connection timeout, seconds */
 	unsigned header_timeout; /* whole request header, seconds */
 	unsigned rescan;	 /* fallback rescan period, seconds */
+	unsigned conn_memory;	 /* libmicrohttpd memory per connection */
 	int verbose;
 };
 

@@ -245,8 +245,12 @@ static const char html_head[] =
 	"audio{width:14em;max-width:100%;height:2em}\n"
 	"tr.playing{background:#e8f0ff}\n"
 	"tr.g th{background:#eee;font-weight:600;padding-top:.8em}\n"
-	"@media (max-width:40em){th.s,td.s,th.n,td.n{display:none}"
-	"audio{width:100%}td.t{min-width:8em}}\n"
+	"td.v a{display:inline-block;padding:.4em .2em}\n"
+	"@media (max-width:40em){table,tbody,tr,td,th{display:block}"
+	"thead,td.n,td.s{display:none}tr{padding:.4em 0;"
+	"border-bottom:1px solid #ddd}td{border:0;padding:.15em 0}"
+	"td.d,td.v{display:inline-block;margin-right:1em}"
+	"audio{width:100%;height:2.5em}}\n"
 	"</style></head><body>\n<h1>Music library</h1>\n"
 	"<input type=\"search\" id=\"q\" placeholder=\"Search title, artist, "
 	"album or path\" aria-label=\"Search\">\n"
@@ -270,7 +274,8 @@ static const char html_tail[] =
 	" all.forEach(function(r){\n"
 	"  if(!r.querySelector('audio')){if(head)head.hidden=!shown;"
 	"head=r;shown=false;return;}\n"
-	"  r.hidden=w!==''&&r.textContent.toLowerCase().indexOf(w)<0;\n"
+	"  r.hidden=w!==''&&r.getAttribute('data-s').toLowerCase()"
+	".indexOf(w)<0;\n"
 	"  if(!r.hidden)shown=true;\n"
 	" });\n"
 	" if(head)head.hidden=!shown;\n"
@@ -303,10 +308,25 @@ out_token(struct out *o, const struct listing_opts *opts, const char *sep)
 }
 
 static void
+out_search_tag(struct out *o, const char *tag)
+{
+	if (tag == NULL)
+		return;
+	out_str(o, " ");
+	out_html(o, tag);
+}
+
+static void
 html_row(struct out *o, const struct track *t, size_t i,
 	 const struct listing_opts *opts)
 {
-	out_fmt(o, "<tr><td class=\"n\">%zu</td><td class=\"t\">", i);
+	/* what the search box looks in: path and tags */
+	out_str(o, "<tr data-s=\"");
+	out_html(o, t->path);
+	out_search_tag(o, t->title);
+	out_search_tag(o, t->artist);
+	out_search_tag(o, t->album);
+	out_fmt(o, "\"><td class=\"n\">%zu</td><td class=\"t\">", i);
 	out_html(o, t->title != NULL ? t->title : t->path);
 	if (t->artist != NULL || t->album != NULL) {
 		out_str(o, "<div class=\"sub\">");
@@ -325,7 +345,10 @@ html_row(struct out *o, const struct track *t, size_t i,
 		"src=\"/stream/%zu",
 		i);
 	out_token(o, opts, "?");
-	out_fmt(o, "\"></audio></td><td><a href=\"/stream/%zu?download=1", i);
+	out_fmt(o,
+		"\"></audio></td><td class=\"v\"><a "
+		"href=\"/stream/%zu?download=1",
+		i);
 	out_token(o, opts, "&amp;");
 	out_str(o, "\">download</a></td></tr>\n");
 }

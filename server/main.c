@@ -42,7 +42,8 @@ static const char usage_text[] =
 	"                 [--timeout SEC] [--header-timeout SEC]\n"
 	"                 [--rescan SEC] [--access-log FILE] [--cors ORIGIN]\n"
 	"                 [--state-dir DIR] [--cert FILE --key FILE]\n"
-	"                 [--token-file FILE] [-v] [-h] [--version]\n"
+	"                 [--token-file FILE] [--conn-memory BYTES]\n"
+	"                 [-v] [-h] [--version]\n"
 	"Serves the music in DIR (default ./library) over HTTP on PORT\n"
 	"(default 3456; 0 picks a free one). See as_server(1).\n";
 
@@ -60,6 +61,7 @@ enum {
 	OPT_CERT,
 	OPT_KEY,
 	OPT_TOKEN_FILE,
+	OPT_CONN_MEMORY,
 	OPT_VERSION,
 };
 
@@ -80,6 +82,7 @@ static const struct option long_options[] = {
 	{"cert", required_argument, NULL, OPT_CERT},
 	{"key", required_argument, NULL, OPT_KEY},
 	{"token-file", required_argument, NULL, OPT_TOKEN_FILE},
+	{"conn-memory", required_argument, NULL, OPT_CONN_MEMORY},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
@@ -180,6 +183,10 @@ parse_options(int argc, char **argv, struct config *cfg)
 			break;
 		case OPT_TOKEN_FILE:
 			cfg->token_file = optarg;
+			break;
+		case OPT_CONN_MEMORY:
+			cfg->conn_memory = number_option("conn-memory", optarg,
+							 8192, 16 << 20);
 			break;
 		case 'v':
 			cfg->verbose++;
@@ -495,7 +502,7 @@ start_daemon(const struct config *cfg, struct routes *routes, int fd,
 		cfg->threads, MHD_OPTION_CONNECTION_LIMIT, cfg->max_clients,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONFIG_CONN_MEMORY,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->conn_memory,
 		MHD_OPTION_URI_LOG_CALLBACK, routes_begin, routes,
 		MHD_OPTION_NOTIFY_COMPLETED, routes_completed, routes,
 		MHD_OPTION_NOTIFY_CONNECTION, guard_notify, NULL,
@@ -538,6 +545,7 @@ defaults(struct config *cfg)
 	cfg->timeout = CONFIG_DEFAULT_TIMEOUT;
 	cfg->header_timeout = CONFIG_DEFAULT_HEADER_TIMEOUT;
 	cfg->rescan = CONFIG_DEFAULT_RESCAN;
+	cfg->conn_memory = CONFIG_CONN_MEMORY;
 }
 
 int

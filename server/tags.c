@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <taglib/tag_c.h>
 #include <unistd.h>
 
@@ -37,6 +38,38 @@ keep(const char *s)
 	return strndup(s, n);
 }
 
+/*
+ * Open path as Ogg Opus. TagLib picks the decoder by extension and opens
+ * .ogg and .oga only as Vorbis or FLAC, and its C API has no Opus type, so
+ * the file is opened through a symbolic link named *.opus in a private
+ * temporary folder. NULL when that fails too.
+ */
+static TagLib_File *
+open_as_opus(const char *path)
+{
+	char dir[] = "/tmp/as-tags.XXXXXX", link[sizeof dir + 16];
+	TagLib_File *f = NULL;
+
+	if (mkdtemp(dir) == NULL)
+		return NULL;
+	if (snprintf(link, sizeof link, "%s/t.opus", dir) > 0 &&
+	    symlink(path, link) == 0) {
+		f = taglib_file_new(link);
+		unlink(link);
+	}
+	rmdir(dir);
+	return f;
+}
+
+static bool
+is_ogg_name(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	return dot != NULL &&
+	       (strcasecmp(dot, ".ogg") == 0 || strcasecmp(dot, ".oga") == 0);
+}
+
 void
 tags_read(const char *path, struct track *t)
 {
@@ -49,6 +82,11 @@ tags_read(const char *path, struct track *t)
 	taglib_set_strings_unicode(1);
 	taglib_set_string_management_enabled(0);
 	f = taglib_file_new(path);
+	if ((f == NULL || !taglib_file_is_valid(f)) && is_ogg_name(path)) {
+		if (f != NULL)
+			taglib_file_free(f);
+		f = open_as_opus(path);
+	}
 	if (f == NULL)
 		return;
 	if (!taglib_file_is_valid(f))
