@@ -194,6 +194,16 @@ cmd_columns(const char *s)
 	return n;
 }
 
+/* Print sep and a tag value with control bytes shown as '?'. */
+static void
+cmd_print_tag(const char *sep, const char *value)
+{
+	char *v = tracklist_printable(value);
+
+	printf("%s%s", sep, v);
+	free(v);
+}
+
 static void
 cmd_list_line(const struct client *c, const struct track *t, int iw, size_t pw)
 {
@@ -208,6 +218,13 @@ cmd_list_line(const struct client *c, const struct track *t, int iw, size_t pw)
 	free(path);
 	if (c->tty_out)
 		printf("%*s", (int)(cols < pw ? pw - cols : 0), "");
+	/* "artist - title" when the server knows them */
+	if (t->artist != NULL && t->title != NULL) {
+		cmd_print_tag("  ", t->artist);
+		cmd_print_tag(" - ", t->title);
+	} else if (t->title != NULL) {
+		cmd_print_tag("  ", t->title);
+	}
 	printf("  (%s%s%s)\n", dur, *dur ? ", " : "", size);
 }
 
