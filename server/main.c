@@ -127,7 +127,8 @@ parse_options(int argc, char **argv, struct config *cfg)
 {
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "p:l:b:vh", long_options,
+	opterr = 0; /* one line of our own for each mistake */
+	while ((ch = getopt_long(argc, argv, ":p:l:b:vh", long_options,
 				 NULL)) != -1) {
 		switch (ch) {
 		case 'p':
@@ -197,8 +198,17 @@ parse_options(int argc, char **argv, struct config *cfg)
 		case OPT_VERSION:
 			puts("as_server " PACKAGE_VERSION);
 			exit(0);
+		case ':':
+			fprintf(stderr,
+				"as_server: option '%s' needs a value "
+				"(as_server -h lists the options)\n",
+				argv[optind - 1]);
+			exit(2);
 		default:
-			fputs(usage_text, stderr);
+			fprintf(stderr,
+				"as_server: unknown option '%s' (as_server -h "
+				"lists the options)\n",
+				argv[optind - 1]);
 			exit(2);
 		}
 	}
@@ -209,8 +219,10 @@ parse_options(int argc, char **argv, struct config *cfg)
 		exit(2);
 	}
 	if (optind < argc) {
-		fprintf(stderr, "as_server: unexpected argument '%s'\n%s",
-			argv[optind], usage_text);
+		fprintf(stderr,
+			"as_server: unexpected argument '%s' (options only; "
+			"as_server -h lists them)\n",
+			argv[optind]);
 		exit(2);
 	}
 }
@@ -480,6 +492,44 @@ load_tls(const struct config *cfg, struct tls *tls)
 	return 0;
 }
 
+static int
+hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/*
+ * MHD_OPTION_UNESCAPE_CALLBACK: percent-decode in place, except %00, which
+ * stays encoded: a NUL would cut the path short ("/stream/1%00x" must not
+ * be "/stream/1"). Returns the new length.
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *w = s, *r = s;
+	int hi, lo;
+
+	(void)cls;
+	(void)c;
+	for (; *r != '\0'; r++) {
+		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 &&
+		    (lo = hexval(r[2])) >= 0 && (hi | lo) != 0) {
+			*w++ = (char)(hi * 16 + lo);
+			r += 2;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 static struct MHD_Daemon *
 start_daemon(const struct config *cfg, struct routes *routes, int fd,
 	     const struct tls *tls)
@@ -507,6 +557,7 @@ start_daemon(const struct config *cfg, struct routes *routes, int fd,
 		MHD_OPTION_NOTIFY_COMPLETED, routes_completed, routes,
 		MHD_OPTION_NOTIFY_CONNECTION, guard_notify, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1, MHD_OPTION_ARRAY,
 		tls_ops, MHD_OPTION_END);
 }

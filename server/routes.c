@@ -924,6 +924,11 @@ routes_handle(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	host = header(c, MHD_HTTP_HEADER_HOST);
+	if (host == NULL && strcmp(version, MHD_HTTP_VERSION_1_1) == 0)
+		return fail(r, c, req, MHD_HTTP_BAD_REQUEST,
+			    "an HTTP/1.1 request needs a Host header, e.g. "
+			    "'Host: localhost:%u'",
+			    r->cfg->port);
 	if (host != NULL && !listing_host_valid(host))
 		return fail(r, c, req, MHD_HTTP_BAD_REQUEST,
 			    "invalid Host header; send host[:port], e.g. "

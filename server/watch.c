@@ -215,7 +215,8 @@ watch_take(struct watch *w, bool *full, char ***paths, size_t *n)
 		watch_paths_free(w->paths, w->npaths);
 	} else {
 		/* sorted, so a folder comes before what is below it */
-		qsort(w->paths, w->npaths, sizeof *w->paths, by_str);
+		if (w->npaths > 1)
+			qsort(w->paths, w->npaths, sizeof *w->paths, by_str);
 		for (i = 0; i < w->npaths; i++) {
 			size_t j;
 
