@@ -611,11 +611,11 @@ main(int argc, char **argv)
 	sigset_t set;
 	int fd = -1, rc = 1;
 
-	/* Buffers of up to a few hundred KiB come and go with every request:
-	 * keep them in the heap rather than mmap and unmap (and fault in and
-	 * zero) each one anew. */
-	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
-	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+	/* Connection pools and stream blocks (64 KiB to 256 KiB) get their
+	 * own mappings, which go back to the system when the connection
+	 * ends; glibc's sliding threshold would otherwise keep them in the
+	 * heap after a burst of streams, and memory would not come down. */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	defaults(&cfg);
 	parse_options(argc, argv, &cfg);
 	log_init("as_server",

@@ -33,12 +33,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define HEADER_MAX 8192	    /* response header cap */
+#define HEADER_MAX 8192	     /* response header cap */
 #define READ_MAX (64 * 1024) /* one recv */
-#define TICK_MS 20	    /* budget refill and deadline check */
-#define GRACE_S 20	    /* hard stop after ramp + duration */
-#define WAIT_S 10	    /* connect / header deadline */
-#define PLAY_DELAY_S 1.0    /* player prebuffer before it starts */
+#define TICK_MS 20	     /* budget refill and deadline check */
+#define GRACE_S 20	     /* hard stop after ramp + duration */
+#define WAIT_S 10	     /* connect / header deadline */
+#define PLAY_DELAY_S 1.0     /* player prebuffer before it starts */
 #define PATHS_MAX 100000
 #define PATH_LEN 1024
 
@@ -55,8 +55,8 @@ enum err {
 	E_COUNT
 };
 static const char *const err_names[E_COUNT] = {
-    "connect", "status", "bad-header", "early-eof",
-    "reset",   "timeout", "bad-chunk"};
+	"connect", "status",  "bad-header", "early-eof",
+	"reset",   "timeout", "bad-chunk"};
 
 struct conn {
 	int fd;
@@ -365,8 +365,7 @@ service(struct conn *c, double t)
 	size_t want;
 	ssize_t n;
 
-	while (c->ready &&
-	       (c->state == ST_HEADER || c->state == ST_BODY)) {
+	while (c->ready && (c->state == ST_HEADER || c->state == ST_BODY)) {
 		b = budget(c, t);
 		if (b < 1)
 			return;
@@ -383,9 +382,9 @@ service(struct conn *c, double t)
 			return;
 		}
 		if (n == 0) {
-			if (c->state == ST_BODY && !c->chunked &&
-			    c->clen < 0)
-				finish(c, ST_OK, E_COUNT); /* close-delimited */
+			if (c->state == ST_BODY && !c->chunked && c->clen < 0)
+				finish(c, ST_OK,
+				       E_COUNT); /* close-delimited */
 			else
 				finish(c, ST_ERR, E_EOF);
 			return;
@@ -515,17 +514,38 @@ parse(int argc, char **argv)
 	L.rcvbuf = 128 * 1024;
 	while ((ch = getopt(argc, argv, "a:p:u:n:r:d:R:b:s:g")) != -1) {
 		switch (ch) {
-		case 'a': addr = optarg; break;
-		case 'p': port = (unsigned)num(optarg); break;
-		case 'u': urls = optarg; break;
-		case 'n': L.n = (unsigned)num(optarg); break;
-		case 'r': L.rate = num(optarg); break;
-		case 'd': L.duration = num(optarg); break;
-		case 'R': L.ramp = num(optarg); break;
-		case 'b': L.burst = num(optarg); break;
-		case 's': L.rcvbuf = (int)num(optarg); break;
-		case 'g': L.range = true; break;
-		default: usage();
+		case 'a':
+			addr = optarg;
+			break;
+		case 'p':
+			port = (unsigned)num(optarg);
+			break;
+		case 'u':
+			urls = optarg;
+			break;
+		case 'n':
+			L.n = (unsigned)num(optarg);
+			break;
+		case 'r':
+			L.rate = num(optarg);
+			break;
+		case 'd':
+			L.duration = num(optarg);
+			break;
+		case 'R':
+			L.ramp = num(optarg);
+			break;
+		case 'b':
+			L.burst = num(optarg);
+			break;
+		case 's':
+			L.rcvbuf = (int)num(optarg);
+			break;
+		case 'g':
+			L.range = true;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (L.burst < 0)
@@ -598,9 +618,10 @@ main(int argc, char **argv)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < L.n + 16) {
-		fprintf(stderr, "listeners: %u sockets need a higher open "
-			"file limit (now %llu)\n", L.n,
-			(unsigned long long)rl.rlim_cur);
+		fprintf(stderr,
+			"listeners: %u sockets need a higher open "
+			"file limit (now %llu)\n",
+			L.n, (unsigned long long)rl.rlim_cur);
 		return 1;
 	}
 	L.c = calloc(L.n, sizeof *L.c);

@@ -1,0 +1,226 @@
+#!/bin/sh
+# load: 1,000 concurrent streams read slowly while 100 GET /list all
+# succeed; then 500 clients hang up mid-stream (half with a reset), after
+# which the server's open descriptors and memory return to the baseline.
+. "$top_srcdir/tests/lib.sh"
+
+command -v python3 >/dev/null || skip_all "python3 is not installed"
+command -v sox >/dev/null || skip_all "sox is not installed"
+[ -d /proc/self/fd ] || skip_all "no /proc to count descriptors"
+ulimit -n 8192 2>/dev/null
+[ "$(ulimit -n)" -ge 4096 ] || skip_all "open-file limit too low ($(ulimit -n))"
+
+STREAMS=1000
+HANGUPS=500
+LISTS=100
+RSS_SLACK_KB=65536 # allocator caches; a leak per client would pass it
+
+LIB="$T/library"
+mkdir -p "$LIB"
+make_tone "$LIB/long.wav" 30 || bail "sox failed" # 5 MB: never done
+make_tone "$LIB/short.wav" 0.2 || bail "sox failed"
+printf '0:long.wav\n1:short.wav\n' >"$T/expected"
+start_server -l "$LIB" --state-dir "$T/state"
+
+fds() { ls "/proc/$SERVER_PID/fd" 2>/dev/null | wc -l; }
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status"; }
+
+cat >"$T/load.py" <<'PY'
+"""load.py PORT TRACK EXPECTED MODE N [LISTS]
+
+MODE slow: N streams of /stream/0 (Range: bytes=0-), each reading 2 KB
+every 0.2 s; once all run, LISTS sequential GET /list must all succeed.
+MODE hangup: N streams that read a little, then close (every other one
+with a reset). Prints "0 NAME" / "1 NAME" results and "# " diagnostics.
+"""
+import socket, struct, sys, threading, time
+port, track = int(sys.argv[1]), open(sys.argv[2], "rb").read()
+expected = open(sys.argv[3], "rb").read()
+mode, n = sys.argv[4], int(sys.argv[5])
+lists = int(sys.argv[6]) if len(sys.argv) > 6 else 0
+REQ = (b"GET /stream/0 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+       b"Range: bytes=0-\r\n\r\n")
+
+class Conn:
+    def __init__(self):
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
+        s.settimeout(5)
+        s.connect(("127.0.0.1", port))
+        s.sendall(REQ)
+        s.setblocking(False)
+        self.s, self.buf, self.body, self.bad = s, b"", 0, None
+        self.head = None
+
+    def read(self, most):
+        try:
+            b = self.s.recv(most)
+        except BlockingIOError:
+            return
+        except OSError as e:
+            self.bad = self.bad or "error %s" % e
+            return
+        if not b:
+            self.bad = self.bad or "closed by the server after %d bytes" % \
+                self.body
+            return
+        if self.head is None:
+            self.buf += b
+            if b"\r\n\r\n" not in self.buf:
+                return
+            self.head, _, b = self.buf.partition(b"\r\n\r\n")
+            if not self.head.startswith(b"HTTP/1.1 206"):
+                self.bad = "status line %r" % self.head.split(b"\r\n")[0]
+        if track[self.body:self.body + len(b)] != b:
+            self.bad = self.bad or "wrong bytes at offset %d" % self.body
+        self.body += len(b)
+
+def open_all(count):
+    conns, t0 = [], time.monotonic()
+    for i in range(count):
+        try:
+            conns.append(Conn())
+        except OSError as e:
+            print("# connection %d: %s" % (i, e))
+            break
+    print("# %d connections in %.1f s" % (len(conns), time.monotonic() - t0))
+    return conns
+
+def get_list():
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=15)
+        s.sendall(b"GET /list HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  b"Connection: close\r\n\r\n")
+        data = b""
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            data += b
+        s.close()
+    except OSError:
+        return False
+    head, _, body = data.partition(b"\r\n\r\n")
+    return head.startswith(b"HTTP/1.1 200") and body == expected
+
+def result(good, name):
+    print("%d %s" % (0 if good else 1, name))
+    sys.stdout.flush()
+
+if mode == "slow":
+    conns = open_all(n)
+    result(len(conns) == n, "%d streams connected" % n)
+    got, lat, storm = [], [], []
+    def lister(count, out):
+        for _ in range(count):
+            t0 = time.monotonic()
+            got.append(get_list())
+            out.append(time.monotonic() - t0)
+            time.sleep(0.05)
+    # One /list while the server is still accepting the streams.
+    th = threading.Thread(target=lister, args=(1, storm))
+    th.start()
+    # Wait until every stream runs; then the listers, while they read.
+    end = time.monotonic() + 20
+    while time.monotonic() < end and not all(c.body or c.bad
+                                             for c in conns):
+        for c in conns:
+            c.read(2048)
+        time.sleep(0.2)
+    th.join(20)
+    got = []
+    th = threading.Thread(target=lister, args=(lists, lat))
+    th.start()
+    t0 = time.monotonic()
+    end = t0 + 25
+    while time.monotonic() < end and (th.is_alive() or
+                                      time.monotonic() < t0 + 5):
+        for c in conns:
+            c.read(2048)
+        time.sleep(0.2)
+    th.join(5)
+    bad = [c.bad for c in conns if c.bad]
+    started = sum(1 for c in conns if c.body > 0)
+    print("# %d streams got body bytes; %d bytes in all" %
+          (started, sum(c.body for c in conns)))
+    print("# a /list while the streams connect took %.2f s" %
+          max(storm or [99]))
+    for b in bad[:5]:
+        print("# stream: " + b)
+    result(not bad and started == len(conns),
+           "every stream: 206 and the file's first bytes, none cut")
+    result(len(got) == lists and all(got),
+           "%d GET /list while they stream: all 200 and the listing "
+           "(%d good)" % (lists, sum(got)))
+    result(lat and max(lat) < 2,
+           "... each within 2 s (slowest %.2f s)" % max(lat or [99]))
+    for c in conns:
+        c.s.close()
+else:
+    conns = open_all(n)
+    result(len(conns) == n, "%d streams connected" % n)
+    end = time.monotonic() + 15
+    while time.monotonic() < end and any(c.body < 4096 and not c.bad
+                                         for c in conns):
+        for c in conns:
+            if c.body < 4096:
+                c.read(4096)
+        time.sleep(0.05)
+    result(all(c.body >= 4096 and not c.bad for c in conns),
+           "each got 206 and 4 KB of the file before hanging up")
+    for i, c in enumerate(conns):
+        if i % 2:
+            c.s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                           struct.pack("ii", 1, 0))
+        c.s.close()
+PY
+
+# Warm up: the listing caches and the threads exist before the baseline.
+for i in 1 2 3; do curl_ -o /dev/null "$URL/list"; done
+curl_ -o /dev/null -r 0-99 "$URL/stream/0"
+sleep 0.5
+BASE_FDS=$(fds)
+BASE_RSS=$(rss)
+diag "baseline: $BASE_FDS descriptors, RSS $BASE_RSS kB"
+
+# run_py ARGS...: load.py's results as TAP, with a deadline.
+run_py() {
+	timeout 45 python3 "$T/load.py" "$PORT" "$LIB/long.wav" \
+		"$T/expected" "$@" >"$T/out"
+	_rc=$?
+	while IFS= read -r line; do
+		case $line in
+		'#'*) echo "$line" ;;
+		[01]' '*) ok "${line%% *}" "${line#* }" ;;
+		esac
+	done <"$T/out"
+	ok "$_rc" "load.py $1 ran to its end (status $_rc)"
+}
+
+run_py slow "$STREAMS" "$LISTS"
+diag "after the slow streams: $(fds) descriptors, RSS $(rss) kB"
+back_fds() { [ "$(fds)" -le $((BASE_FDS + 2)) ]; }
+wait_for 15 back_fds
+ok $? "descriptors back to the baseline after $STREAMS streams ($(fds), baseline $BASE_FDS)"
+MID_RSS=$(rss)
+
+run_py hangup "$HANGUPS"
+wait_for 15 back_fds
+ok $? "descriptors back to the baseline after $HANGUPS hang-ups ($(fds), baseline $BASE_FDS)"
+back_rss() { [ "$(rss)" -le $((BASE_RSS + RSS_SLACK_KB)) ]; }
+wait_for 10 back_rss
+ok $? "RSS back near the baseline: $(rss) kB (baseline $BASE_RSS, after the first wave $MID_RSS, slack $RSS_SLACK_KB)"
+
+# A second hang-up wave must not grow memory again: a per-client leak would.
+run_py hangup "$HANGUPS"
+wait_for 15 back_fds
+ok $? "descriptors back to the baseline after a second wave ($(fds))"
+AFTER2=$(rss)
+[ "$AFTER2" -le $((MID_RSS + 8192)) ] || [ "$AFTER2" -le $((BASE_RSS + 16384)) ]
+ok $? "a second wave does not grow RSS: $AFTER2 kB (after the first $MID_RSS)"
+
+is "$(curl_ "$URL/list")" "$(cat "$T/expected")" "GET /list still answers the listing"
+kill -0 "$SERVER_PID"
+ok $? "the server still runs"
+plan "$_tap_n"
+finish
