@@ -9,49 +9,6 @@ for c in curl python3 sox; do
 	command -v $c >/dev/null || skip_all "$c is not installed"
 done
 
-# fetch NAME URL [CURL ARGS...]: body in $T/NAME.body, headers in
-# $T/NAME.hdr; prints the status code.
-fetch() {
-	_n=$1
-	_u=$2
-	shift 2
-	rm -f "$T/$_n.hdr" "$T/$_n.body"
-	curl -sS --max-time 20 -D "$T/$_n.hdr" -o "$T/$_n.body" \
-		-w '%{http_code}' "$@" "$_u" 2>"$T/$_n.err"
-	[ -f "$T/$_n.body" ] || : >"$T/$_n.body"
-	[ -f "$T/$_n.hdr" ] || : >"$T/$_n.hdr"
-}
-
-# hdr NAME FIELD: the first value of response header FIELD, trimmed.
-hdr() {
-	tr -d '\r' <"$T/$1.hdr" | awk -v k="$(printf %s "$2" | tr A-Z a-z)" '
-		{ i = index($0, ":")
-		  if (i > 1 && tolower(substr($0, 1, i - 1)) == k) {
-			v = substr($0, i + 1); sub(/^[ \t]+/, "", v)
-			sub(/[ \t]+$/, "", v); print v; exit } }'
-}
-
-# stop_within SIGNAL: send it, wait up to 5 s for the exit (then KILL);
-# STOP_MS is how long it took, STOP_RC the exit status. Polls /proc for
-# the zombie instead of a watchdog subshell: a subshell would inherit
-# lib.sh's traps, and its cleanup would run when the watchdog ends.
-stop_within() {
-	_t0=$(date +%s%N)
-	kill -"$1" "$SERVER_PID"
-	_end=$((_t0 + 5000000000))
-	while [ "$(date +%s%N)" -lt "$_end" ]; do
-		case $(awk '{ print $3 }' "/proc/$SERVER_PID/stat" 2>/dev/null) in
-		Z | X | "") break ;;
-		esac
-		sleep 0.02
-	done
-	_t1=$(date +%s%N)
-	kill -KILL "$SERVER_PID" 2>/dev/null
-	wait "$SERVER_PID"
-	STOP_RC=$?
-	STOP_MS=$(((_t1 - _t0) / 1000000))
-}
-
 # size FILE: its size in bytes (0 if missing).
 size() { if [ -f "$1" ]; then wc -c <"$1" | tr -d ' '; else echo 0; fi; }
 bigger() { [ "$(size "$1")" -gt "$2" ]; }

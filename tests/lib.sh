@@ -143,3 +143,73 @@ make_tone() {
 		;;
 	esac
 }
+
+# --- HTTP helpers shared by the server tests -------------------------------
+
+# fetch NAME URL [CURL ARGS...]: body in $T/NAME.body, headers in
+# $T/NAME.hdr; prints the status code.
+fetch() {
+	_n=$1
+	_u=$2
+	shift 2
+	rm -f "$T/$_n.hdr" "$T/$_n.body"
+	curl -sS --max-time 20 -D "$T/$_n.hdr" -o "$T/$_n.body" \
+		-w '%{http_code}' "$@" "$_u" 2>"$T/$_n.err"
+	[ -f "$T/$_n.body" ] || : >"$T/$_n.body"
+	[ -f "$T/$_n.hdr" ] || : >"$T/$_n.hdr"
+}
+
+# hdr NAME FIELD: the first value of response header FIELD, trimmed.
+hdr() {
+	awk -v k="$2" 'BEGIN { k = tolower(k) }
+		{ sub(/\r$/, ""); i = index($0, ":")
+		  if (i > 1 && tolower(substr($0, 1, i - 1)) == k) {
+			v = substr($0, i + 1); sub(/^[ \t]+/, "", v)
+			sub(/[ \t]+$/, "", v); print v; exit } }' "$T/$1.hdr"
+}
+
+# no_hdr NAME FIELD: status 0 when the response has no such header.
+no_hdr() {
+	awk -v k="$2" 'BEGIN { k = tolower(k) ":"; r = 0 }
+		tolower(substr($0, 1, length(k))) == k { r = 1 }
+		END { exit r }' "$T/$1.hdr"
+}
+
+# error_body NAME: one line "error: <message>\n" as text/plain.
+error_body() {
+	[ "$(wc -l <"$T/$1.body")" -eq 1 ] &&
+		[ "$(wc -c <"$T/$1.body")" -gt 8 ] &&
+		head -c 7 "$T/$1.body" | grep -q '^error: ' &&
+		[ "$(tail -c 1 "$T/$1.body" | od -An -c | tr -d ' ')" = '\n' ] &&
+		[ "$(hdr "$1" Content-Type)" = "text/plain; charset=utf-8" ]
+}
+
+# size_of FILE: its size in bytes.
+size_of() {
+	_s=$(wc -c <"$1")
+	echo $((_s))
+}
+
+# stop_within SIGNAL: send it, wait up to 5 s (120 s under valgrind) for
+# the exit, then KILL; STOP_MS is how long it took, STOP_RC the exit
+# status. Polls /proc for the zombie instead of a watchdog subshell: a
+# subshell would inherit this file's traps, and its cleanup would run when
+# the watchdog ends. (Not in $(...): wait needs this shell.)
+stop_within() {
+	_grace=5
+	[ -n "${AS_VALGRIND:-}" ] && _grace=120
+	_t0=$(date +%s%N)
+	kill -"$1" "$SERVER_PID"
+	_end=$((_t0 + _grace * 1000000000))
+	while [ "$(date +%s%N)" -lt "$_end" ]; do
+		case $(awk '{ print $3 }' "/proc/$SERVER_PID/stat" 2>/dev/null) in
+		Z | X | "") break ;;
+		esac
+		sleep 0.02
+	done
+	_t1=$(date +%s%N)
+	kill -KILL "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID"
+	STOP_RC=$?
+	STOP_MS=$(((_t1 - _t0) / 1000000))
+}

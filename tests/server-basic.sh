@@ -24,41 +24,6 @@ command -v python3 >/dev/null || skip_all "python3 is not installed"
 command -v sox >/dev/null || skip_all "sox is not installed"
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 
-# fetch NAME URL [CURL ARGS...]: body in $T/NAME.body, headers in
-# $T/NAME.hdr; prints the status code.
-fetch() {
-	_n=$1
-	_u=$2
-	shift 2
-	curl -sS --max-time 20 -D "$T/$_n.hdr" -o "$T/$_n.body" \
-		-w '%{http_code}' "$@" "$_u"
-}
-
-# hdr NAME FIELD: the first value of response header FIELD, trimmed.
-hdr() {
-	awk -v k="$2" 'BEGIN { k = tolower(k) }
-		{ sub(/\r$/, ""); i = index($0, ":")
-		  if (i > 1 && tolower(substr($0, 1, i - 1)) == k) {
-			v = substr($0, i + 1); sub(/^[ \t]+/, "", v)
-			sub(/[ \t]+$/, "", v); print v; exit } }' "$T/$1.hdr"
-}
-
-# no_hdr NAME FIELD: status 0 when the response has no such header.
-no_hdr() {
-	awk -v k="$2" 'BEGIN { k = tolower(k) ":"; r = 0 }
-		tolower(substr($0, 1, length(k))) == k { r = 1 }
-		END { exit r }' "$T/$1.hdr"
-}
-
-# error_body NAME: one line "error: <message>\n" as text/plain.
-error_body() {
-	[ "$(wc -l <"$T/$1.body")" -eq 1 ] &&
-		[ "$(wc -c <"$T/$1.body")" -gt 8 ] &&
-		head -c 7 "$T/$1.body" | grep -q '^error: ' &&
-		[ "$(tail -c 1 "$T/$1.body" | od -An -c | tr -d ' ')" = '\n' ] &&
-		[ "$(hdr "$1" Content-Type)" = "text/plain; charset=utf-8" ]
-}
-
 # json_error NAME STATUS: {"error": {"status": N, "message": "..."}}.
 json_error() {
 	"$PYTHON" - "$T/$1.body" "$2" <<'PY'
@@ -346,24 +311,6 @@ esac
 timed $r "a kept-alive connection idle past --timeout 2 is closed ($t s)"
 
 ### SIGTERM and SIGINT ########################################################
-
-# stop_within SIGNAL: send it, wait for the exit; STOP_MS is how long it
-# took, STOP_RC the exit status. (Not in $(...): wait needs this shell.)
-stop_within() {
-	_grace=5
-	[ -n "${AS_VALGRIND:-}" ] && _grace=120
-	# Away from stdout: a leftover sleep would hold the TAP pipe open.
-	(sleep $_grace && kill -KILL "$SERVER_PID") >/dev/null 2>&1 </dev/null &
-	_dog=$!
-	_t0=$(date +%s%N)
-	kill -"$1" "$SERVER_PID"
-	wait "$SERVER_PID"
-	STOP_RC=$?
-	_t1=$(date +%s%N)
-	kill "$_dog" 2>/dev/null
-	wait "$_dog" 2>/dev/null
-	STOP_MS=$(((_t1 - _t0) / 1000000))
-}
 
 stop_within TERM
 [ "$STOP_MS" -lt 2000 ]

@@ -14,30 +14,6 @@ for c in curl python3 sox; do
 done
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 
-fetch() {
-	_n=$1
-	_u=$2
-	shift 2
-	: >"$T/$_n.hdr"
-	: >"$T/$_n.body"
-	curl -sS --max-time 20 -D "$T/$_n.hdr" -o "$T/$_n.body" \
-		-w '%{http_code}' "$@" "$_u"
-}
-
-hdr() {
-	awk -v k="$2" 'BEGIN { k = tolower(k) }
-		{ sub(/\r$/, ""); i = index($0, ":")
-		  if (i > 1 && tolower(substr($0, 1, i - 1)) == k) {
-			v = substr($0, i + 1); sub(/^[ \t]+/, "", v)
-			sub(/[ \t]+$/, "", v); print v; exit } }' "$T/$1.hdr"
-}
-
-no_hdr() {
-	awk -v k="$2" 'BEGIN { k = tolower(k) ":"; r = 0 }
-		tolower(substr($0, 1, length(k))) == k { r = 1 }
-		END { exit r }' "$T/$1.hdr"
-}
-
 # ctype NAME: the media type alone, lower case.
 ctype() {
 	hdr "$1" Content-Type | sed 's/;.*//' | tr A-Z a-z

@@ -59,11 +59,6 @@ idx() {
 		  if (substr($0, i + 1) == p) print substr($0, 1, i - 1) }'
 }
 
-size_of() {
-	_s=$(wc -c <"$1")
-	echo $((_s))
-}
-
 # expect_listed NAME PATH / expect_unlisted NAME PATH: within 2 s.
 expect_listed() {
 	within 2000 listed "$2"

@@ -14,39 +14,6 @@ for c in curl python3 sox ffmpeg; do
 done
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 
-# fetch NAME URL [CURL ARGS...]: body in $T/NAME.body, headers in
-# $T/NAME.hdr; prints the status code.
-fetch() {
-	_n=$1
-	_u=$2
-	shift 2
-	: >"$T/$_n.hdr"
-	: >"$T/$_n.body"
-	curl -sS --max-time 20 -D "$T/$_n.hdr" -o "$T/$_n.body" \
-		-w '%{http_code}' "$@" "$_u"
-}
-
-# hdr NAME FIELD: the first value of response header FIELD, trimmed.
-hdr() {
-	awk -v k="$2" 'BEGIN { k = tolower(k) }
-		{ sub(/\r$/, ""); i = index($0, ":")
-		  if (i > 1 && tolower(substr($0, 1, i - 1)) == k) {
-			v = substr($0, i + 1); sub(/^[ \t]+/, "", v)
-			sub(/[ \t]+$/, "", v); print v; exit } }' "$T/$1.hdr"
-}
-
-no_hdr() {
-	awk -v k="$2" 'BEGIN { k = tolower(k) ":"; r = 0 }
-		tolower(substr($0, 1, length(k))) == k { r = 1 }
-		END { exit r }' "$T/$1.hdr"
-}
-
-error_body() {
-	[ "$(wc -l <"$T/$1.body")" -eq 1 ] &&
-		head -c 7 "$T/$1.body" | grep -q '^error: ' &&
-		[ "$(hdr "$1" Content-Type)" = "text/plain; charset=utf-8" ]
-}
-
 # part FILE FIRST COUNT: COUNT bytes of FILE from offset FIRST.
 part() {
 	tail -c +$(($2 + 1)) "$1" | head -c "$3"
@@ -55,11 +22,6 @@ part() {
 # lastmod FILE: the file's mtime as an IMF-fixdate.
 lastmod() {
 	LC_ALL=C date -u -r "$1" '+%a, %d %b %Y %H:%M:%S GMT'
-}
-
-size_of() {
-	_s=$(wc -c <"$1")
-	echo $((_s))
 }
 
 # A raw exchange: request on stdin, the answer until the server closes
