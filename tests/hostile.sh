@@ -21,12 +21,7 @@ start_server -l "$LIB" --header-timeout 3 --timeout 5 \
 timeout 170 python3 "$top_srcdir/tests/hostile.py" "$PORT" "$SERVER_PID" \
 	"$LIB/Artist/Album/01 tone.wav" "$T/expected" >"$T/out"
 rc=$?
-while IFS= read -r line; do
-	case $line in
-	'#'*) echo "$line" ;;
-	[01]' '*) ok "${line%% *}" "${line#* }" ;;
-	esac
-done <"$T/out"
+tap_from "$T/out"
 ok "$rc" "hostile.py ran to its end (status $rc)"
 
 kill -0 "$SERVER_PID" 2>/dev/null

@@ -75,6 +75,17 @@ finish() {
 	exit $?
 }
 
+# tap_from FILE: a helper program's results as TAP: lines "0 NAME" (pass)
+# or "1 NAME" (fail) become test points, "# ..." lines pass through.
+tap_from() {
+	while IFS= read -r _line; do
+		case $_line in
+		'#'*) echo "$_line" ;;
+		[01]' '*) ok "${_line%% *}" "${_line#* }" ;;
+		esac
+	done <"$1"
+}
+
 # track PID: kill it in cleanup.
 track() { _pids="$_pids $1"; }
 

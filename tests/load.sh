@@ -188,12 +188,7 @@ run_py() {
 	timeout 45 python3 "$T/load.py" "$PORT" "$LIB/long.wav" \
 		"$T/expected" "$@" >"$T/out"
 	_rc=$?
-	while IFS= read -r line; do
-		case $line in
-		'#'*) echo "$line" ;;
-		[01]' '*) ok "${line%% *}" "${line#* }" ;;
-		esac
-	done <"$T/out"
+	tap_from "$T/out"
 	ok "$_rc" "load.py $1 ran to its end (status $_rc)"
 }
 

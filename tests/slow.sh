@@ -113,12 +113,7 @@ PY
 timeout 50 python3 "$T/slow.py" "$PORT" "$N" "$HT" "$SLACK" \
 	"$T/expected" >"$T/out"
 rc=$?
-while IFS= read -r line; do
-	case $line in
-	'#'*) echo "$line" ;;
-	[01]' '*) ok "${line%% *}" "${line#* }" ;;
-	esac
-done <"$T/out"
+tap_from "$T/out"
 ok "$rc" "slow.py ran to its end (status $rc)"
 
 back() { [ "$(fds)" -le $((BASE_FDS + 2)) ]; }
