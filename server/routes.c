@@ -745,6 +745,7 @@ send_body(struct routes *r, struct MHD_Connection *c, struct request *req,
 {
 	uint64_t size = (uint64_t)o->st.st_size, rsize;
 	struct MHD_Response *resp;
+	const char *dl;
 	size_t block;
 	struct stream *s;
 	char cr[96], cd[PATH_MAX * 3 + 64];
@@ -781,8 +782,8 @@ send_body(struct routes *r, struct MHD_Connection *c, struct request *req,
 			     last, size) > 0)
 			MHD_add_response_header(resp, "Content-Range", cr);
 	}
-	if (MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
-					"download") != NULL &&
+	dl = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "download");
+	if (dl != NULL && strcmp(dl, "1") == 0 &&
 	    disposition(o->path, cd, sizeof cd) == 0)
 		MHD_add_response_header(resp, "Content-Disposition", cd);
 	return queue(c,
