@@ -68,7 +68,7 @@ struct request {
 	time_t start;
 	char method[16];
 	char version[16];
-	char uri[REQUEST_URI_MAX];
+	char uri[]; /* the request target as logged (redacted, cut) */
 };
 
 struct stream {
@@ -153,14 +153,22 @@ copy_redacted(char *dst, size_t cap, const char *uri)
 void *
 routes_begin(void *cls, const char *uri, struct MHD_Connection *c)
 {
-	struct request *req = calloc(1, sizeof *req);
+	struct request *req;
+	size_t cap;
 
 	(void)cls;
 	(void)c;
+	if (uri == NULL)
+		uri = "";
+	/* room for the target, or its redacted form, up to the cap */
+	cap = strnlen(uri, REQUEST_URI_MAX) + sizeof "token=[hidden]";
+	if (cap > REQUEST_URI_MAX)
+		cap = REQUEST_URI_MAX;
+	req = calloc(1, sizeof *req + cap);
 	if (req == NULL)
 		return NULL;
 	req->start = time(NULL);
-	copy_redacted(req->uri, sizeof req->uri, uri != NULL ? uri : "");
+	copy_redacted(req->uri, cap, uri);
 	return req;
 }
 
