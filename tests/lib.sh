@@ -64,6 +64,16 @@ bail() {
 	exit 99
 }
 
+# skip NAME REASON: one test point that cannot be judged here.
+skip() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $1 # SKIP $2"
+}
+
+# sanitized: is this build instrumented (ASan keeps freed memory in
+# quarantine, so memory figures mean nothing)?
+sanitized() { [ "${AS_SANITIZED:-no}" = yes ]; }
+
 # skip_all REASON: nothing here can run on this machine.
 skip_all() {
 	echo "1..0 # SKIP $*"
