@@ -1,7 +1,7 @@
 /*
  * routes: the HTTP face of as_server (see API.md).
  *
- * Every request gets a struct request from routes_begin (the URI log
+ * Every request gets a struct access from routes_begin (the URI log
  * callback, so even the raw request target is known for the access log).
  * The access handler answers on its second call, once the whole header is
  * in: a response queued on the first call would force Connection: close.
@@ -11,12 +11,10 @@
  */
 #include "routes.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <limits.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdarg.h>
@@ -25,11 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "guard.h"
 #include "httpdate.h"
 #include "listing.h"
@@ -40,7 +38,6 @@
 #include "precond.h"
 #include "range.h"
 
-#define REQUEST_URI_MAX 1024  /* longer targets are cut in the access log */
 #define ERROR_MESSAGE_MAX 512 /* bytes of an error message */
 /*
  * Stream buffers come out of one budget: each stream reads at most
@@ -62,21 +59,12 @@ struct routes {
 	atomic_uint streams; /* stream responses alive */
 };
 
-struct request {
-	bool seen;	/* the handler was called once */
-	uint64_t bytes; /* body bytes handed to libmicrohttpd */
-	time_t start;
-	char method[16];
-	char version[16];
-	char uri[]; /* the request target as logged (redacted, cut) */
-};
-
 struct stream {
 	struct routes *r;
 	struct ofile *of;
 	uint64_t base; /* file offset of the first byte */
 	uint64_t len;  /* bytes to send */
-	struct request *req;
+	struct access *req;
 };
 
 struct routes *
@@ -124,178 +112,33 @@ copy_bounded(char *dst, size_t cap, const char *s)
 	dst[n] = '\0';
 }
 
-/*
- * Copy the request target uri into dst (cap bytes) for the access log,
- * with the value of any token= query parameter replaced: secrets are never
- * logged.
- */
-static void
-copy_redacted(char *dst, size_t cap, const char *uri)
-{
-	static const char hidden[] = "token=[hidden]";
-	const char *q = strchr(uri, '?');
-	size_t pos = 0;
-
-	while (*uri != '\0' && pos + sizeof hidden < cap) {
-		if (q != NULL && uri > q &&
-		    (uri[-1] == '?' || uri[-1] == '&') &&
-		    strncmp(uri, "token=", 6) == 0) {
-			memcpy(dst + pos, hidden, sizeof hidden - 1);
-			pos += sizeof hidden - 1;
-			uri += strcspn(uri, "&");
-			continue;
-		}
-		dst[pos++] = *uri++;
-	}
-	dst[pos] = '\0';
-}
-
-void *
-routes_begin(void *cls, const char *uri, struct MHD_Connection *c)
-{
-	struct request *req;
-	size_t cap;
-
-	(void)cls;
-	(void)c;
-	if (uri == NULL)
-		uri = "";
-	/* room for the target, or its redacted form, up to the cap */
-	cap = strnlen(uri, REQUEST_URI_MAX) + sizeof "token=[hidden]";
-	if (cap > REQUEST_URI_MAX)
-		cap = REQUEST_URI_MAX;
-	req = calloc(1, sizeof *req + cap);
-	if (req == NULL)
-		return NULL;
-	req->start = time(NULL);
-	copy_redacted(req->uri, cap, uri);
-	return req;
-}
-
 static const char *
 header(struct MHD_Connection *c, const char *name)
 {
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
-/* Append s to the log line, escaping quotes, backslashes and controls. */
-static size_t
-log_field(char *buf, size_t pos, size_t cap, const char *s)
+void *
+routes_begin(void *cls, const char *uri, struct MHD_Connection *c)
 {
-	static const char hex[] = "0123456789abcdef";
-
-	if (s == NULL || *s == '\0')
-		s = "-";
-	for (; *s != '\0' && pos + 5 < cap; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\') {
-			buf[pos++] = '\\';
-			buf[pos++] = 'x';
-			buf[pos++] = hex[ch >> 4];
-			buf[pos++] = hex[ch & 15];
-		} else {
-			buf[pos++] = (char)ch;
-		}
-	}
-	buf[pos] = '\0';
-	return pos;
-}
-
-/* Append the literal s as it is, if it fits. */
-static size_t
-log_raw(char *buf, size_t pos, size_t cap, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (pos + n >= cap)
-		return pos;
-	memcpy(buf + pos, s, n + 1);
-	return pos + n;
-}
-
-static void
-client_ip(struct MHD_Connection *c, char *buf, size_t len)
-{
-	const union MHD_ConnectionInfo *ci;
-	const struct sockaddr *sa;
-
-	copy_bounded(buf, len, "-");
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || ci->client_addr == NULL)
-		return;
-	sa = ci->client_addr;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
-			  buf, (socklen_t)len);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
-			  (socklen_t)len);
-}
-
-/* One Combined Log Format line for a finished request. */
-static void
-access_log(struct MHD_Connection *c, const struct request *req)
-{
-	const union MHD_ConnectionInfo *ci;
-	char line[4096], ip[INET6_ADDRSTRLEN], date[64];
-	unsigned status = 0;
-	struct tm tm;
-	size_t pos;
-	int n;
-
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
-	if (ci != NULL)
-		status = ci->http_status;
-	client_ip(c, ip, sizeof ip);
-	if (gmtime_r(&req->start, &tm) == NULL ||
-	    strftime(date, sizeof date, "%d/%b/%Y:%H:%M:%S +0000", &tm) == 0)
-		copy_bounded(date, sizeof date, "-");
-	n = snprintf(line, sizeof line, "%s - - [%s] \"", ip, date);
-	if (n < 0 || (size_t)n >= sizeof line)
-		return;
-	pos = log_field(line, (size_t)n, sizeof line, req->method);
-	pos = log_raw(line, pos, sizeof line, " ");
-	pos = log_field(line, pos, sizeof line, req->uri);
-	pos = log_raw(line, pos, sizeof line, " ");
-	pos = log_field(line, pos, sizeof line, req->version);
-	n = snprintf(line + pos, sizeof line - pos, "\" %u %" PRIu64 " \"",
-		     status, req->bytes);
-	if (n < 0 || (size_t)n >= sizeof line - pos)
-		return;
-	pos = log_field(line, pos + (size_t)n, sizeof line,
-			header(c, MHD_HTTP_HEADER_REFERER));
-	pos = log_raw(line, pos, sizeof line, "\" \"");
-	pos = log_field(line, pos, sizeof line,
-			header(c, MHD_HTTP_HEADER_USER_AGENT));
-	pos = log_raw(line, pos, sizeof line, "\"");
-	log_access(line, (int)pos);
+	(void)cls;
+	(void)c;
+	return access_begin(uri);
 }
 
 void
 routes_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		 enum MHD_RequestTerminationCode toe)
 {
-	struct request *req = *req_cls;
+	struct access *req = *req_cls;
 
 	(void)cls;
 	(void)toe;
 	if (req == NULL)
 		return;
-	if (req->seen)
-		access_log(c, req);
+	access_end(req, c);
 	guard_request_done(c);
-	free(req);
 	*req_cls = NULL;
-}
-
-/* Count a buffer body of len bytes for the access log (none for HEAD). */
-static void
-count_body(struct request *req, size_t len)
-{
-	if (strcmp(req->method, MHD_HTTP_METHOD_HEAD) != 0)
-		req->bytes += len;
 }
 
 /* Queue resp (if any) and drop our reference. */
@@ -334,7 +177,7 @@ wants_json(struct MHD_Connection *c)
 /* An error body, "error: <message>\n" or JSON; NULL on ENOMEM. */
 static struct MHD_Response *
 error_response(const struct routes *r, struct MHD_Connection *c,
-	       struct request *req, unsigned status, const char *msg)
+	       struct access *req, unsigned status, const char *msg)
 {
 	struct MHD_Response *resp;
 	char buf[ERROR_MESSAGE_MAX + 16];
@@ -349,7 +192,7 @@ error_response(const struct routes *r, struct MHD_Connection *c,
 		json_decref(j);
 		if (body == NULL)
 			return NULL;
-		count_body(req, strlen(body));
+		access_count(req, strlen(body));
 		resp = MHD_create_response_from_buffer(strlen(body), body,
 						       MHD_RESPMEM_MUST_FREE);
 		if (resp == NULL)
@@ -361,7 +204,7 @@ error_response(const struct routes *r, struct MHD_Connection *c,
 		n = snprintf(buf, sizeof buf, "error: %s\n", msg);
 		if (n < 0 || (size_t)n >= sizeof buf)
 			return NULL;
-		count_body(req, (size_t)n);
+		access_count(req, (size_t)n);
 		resp = MHD_create_response_from_buffer((size_t)n, buf,
 						       MHD_RESPMEM_MUST_COPY);
 		if (resp != NULL)
@@ -374,7 +217,7 @@ error_response(const struct routes *r, struct MHD_Connection *c,
 }
 
 static enum MHD_Result __attribute__((format(printf, 5, 6)))
-fail(const struct routes *r, struct MHD_Connection *c, struct request *req,
+fail(const struct routes *r, struct MHD_Connection *c, struct access *req,
      unsigned status, const char *fmt, ...)
 {
 	char msg[ERROR_MESSAGE_MAX];
@@ -388,12 +231,12 @@ fail(const struct routes *r, struct MHD_Connection *c, struct request *req,
 }
 
 static enum MHD_Result
-health(const struct routes *r, struct MHD_Connection *c, struct request *req)
+health(const struct routes *r, struct MHD_Connection *c, struct access *req)
 {
 	static const char ok[] = "ok\n";
 	struct MHD_Response *resp;
 
-	count_body(req, sizeof ok - 1);
+	access_count(req, sizeof ok - 1);
 	resp = MHD_create_response_from_buffer(sizeof ok - 1, (void *)ok,
 					       MHD_RESPMEM_PERSISTENT);
 	if (resp == NULL)
@@ -441,7 +284,7 @@ listing_response(const struct routes *r, const struct library_snap *snap,
  * under it, and a queued one holds its own reference.
  */
 static enum MHD_Result
-cached_listing(struct routes *r, struct MHD_Connection *c, struct request *req,
+cached_listing(struct routes *r, struct MHD_Connection *c, struct access *req,
 	       enum list_format f)
 {
 	const struct library_snap *snap = library_get(r->lib);
@@ -458,7 +301,7 @@ cached_listing(struct routes *r, struct MHD_Connection *c, struct request *req,
 			listing_response(r, snap, f, NULL, &r->listing_len[f]);
 	rendered = r->listing[f] != NULL;
 	if (rendered) {
-		count_body(req, r->listing_len[f]);
+		access_count(req, r->listing_len[f]);
 		ret = MHD_queue_response(c, MHD_HTTP_OK, r->listing[f]);
 	}
 	pthread_mutex_unlock(&r->lock);
@@ -470,7 +313,7 @@ cached_listing(struct routes *r, struct MHD_Connection *c, struct request *req,
 }
 
 static enum MHD_Result
-m3u_listing(struct routes *r, struct MHD_Connection *c, struct request *req)
+m3u_listing(struct routes *r, struct MHD_Connection *c, struct access *req)
 {
 	const char *host = header(c, MHD_HTTP_HEADER_HOST);
 	const struct library_snap *snap;
@@ -490,12 +333,12 @@ m3u_listing(struct routes *r, struct MHD_Connection *c, struct request *req)
 	if (resp == NULL)
 		return fail(r, c, req, MHD_HTTP_INTERNAL_SERVER_ERROR,
 			    "could not render the playlist; try again");
-	count_body(req, len);
+	access_count(req, len);
 	return queue(c, MHD_HTTP_OK, resp);
 }
 
 static enum MHD_Result
-list_route(struct routes *r, struct MHD_Connection *c, struct request *req,
+list_route(struct routes *r, struct MHD_Connection *c, struct access *req,
 	   bool m3u_path)
 {
 	const char *name = MHD_lookup_connection_value(
@@ -628,7 +471,7 @@ struct opened {
  * status of a failure already queued (*ret holds MHD's verdict).
  */
 static unsigned
-open_track(struct routes *r, struct MHD_Connection *c, struct request *req,
+open_track(struct routes *r, struct MHD_Connection *c, struct access *req,
 	   const char *arg, struct opened *o, enum MHD_Result *ret)
 {
 	const struct library_snap *snap = library_get(r->lib);
@@ -714,7 +557,7 @@ not_modified(const struct routes *r, struct MHD_Connection *c,
 
 static enum MHD_Result
 unsatisfiable(const struct routes *r, struct MHD_Connection *c,
-	      struct request *req, const struct opened *o, const char *etag)
+	      struct access *req, const struct opened *o, const char *etag)
 {
 	struct MHD_Response *resp;
 	char msg[ERROR_MESSAGE_MAX], cr[64];
@@ -747,7 +590,7 @@ unsatisfiable(const struct routes *r, struct MHD_Connection *c,
  * Takes over o->of.
  */
 static enum MHD_Result
-send_body(struct routes *r, struct MHD_Connection *c, struct request *req,
+send_body(struct routes *r, struct MHD_Connection *c, struct access *req,
 	  struct opened *o, const char *etag, bool head, enum range_result rr,
 	  uint64_t first, uint64_t last)
 {
@@ -800,7 +643,7 @@ send_body(struct routes *r, struct MHD_Connection *c, struct request *req,
 }
 
 static enum MHD_Result
-stream_route(struct routes *r, struct MHD_Connection *c, struct request *req,
+stream_route(struct routes *r, struct MHD_Connection *c, struct access *req,
 	     const char *arg, bool head)
 {
 	char etag[PRECOND_ETAG_LEN];
@@ -839,7 +682,7 @@ out:
 
 static enum MHD_Result
 not_allowed(const struct routes *r, struct MHD_Connection *c,
-	    struct request *req)
+	    struct access *req)
 {
 	struct MHD_Response *resp;
 
@@ -890,7 +733,7 @@ authorized(const struct routes *r, struct MHD_Connection *c)
 
 static enum MHD_Result
 unauthorized(const struct routes *r, struct MHD_Connection *c,
-	     struct request *req)
+	     struct access *req)
 {
 	struct MHD_Response *resp;
 
@@ -911,7 +754,7 @@ routes_handle(void *cls, struct MHD_Connection *c, const char *url,
 	      size_t *upload_data_size, void **req_cls)
 {
 	struct routes *r = cls;
-	struct request *req = *req_cls;
+	struct access *req = *req_cls;
 	const char *host;
 	bool head;
 
@@ -919,9 +762,7 @@ routes_handle(void *cls, struct MHD_Connection *c, const char *url,
 	if (req == NULL)
 		return MHD_NO; /* out of memory in routes_begin */
 	if (!req->seen) {
-		req->seen = true;
-		copy_bounded(req->method, sizeof req->method, method);
-		copy_bounded(req->version, sizeof req->version, version);
+		access_seen(req, method, version);
 		guard_header_done(c);
 		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
