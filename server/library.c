@@ -1,14 +1,18 @@
 /*
  * library: the current track table of the library folder.
  *
- * One watcher thread owns rescans: it sleeps in poll() on an inotify
- * descriptor (a watch on every folder the scan walked) and on an eventfd
- * that library_request_rescan and library_close write. Events are
+ * One watcher thread owns rescans: it sleeps in poll() on the inotify
+ * descriptor of watch.c (a watch on every folder the scan walked) and on an
+ * eventfd that library_request_rescan and library_close write. Events are
  * debounced (LIBRARY_SETTLE_MS of quiet, at most LIBRARY_MAX_DELAY_MS
  * after the first) so that a file being copied costs a few rescans, not
- * one per write; with no events, the table is rescanned every `rescan`
- * seconds in case inotify missed something (network file systems, a
- * full watch table).
+ * one per write. Events name the subtrees that changed, and only those are
+ * rescanned and merged (library_update); SIGHUP, and every `rescan`
+ * seconds in case inotify missed something (network file systems, a full
+ * watch table), the whole folder is.
+ *
+ * A second thread, the tagger, reads the tags of untagged tracks and
+ * publishes them as new tables.
  */
 #include "library.h"
 
@@ -35,8 +39,9 @@
 #define LIBRARY_MAX_DELAY_MS 500
 #define LIBRARY_SKIPS_MAX 4096 /* skipped paths remembered (logged once) */
 #define LIBRARY_STOP_MS 600    /* library_close waits this long per thread */
-#define LIBRARY_TAG_PUBLISH_MS                                                \
-	300 /* tags read are shown at least this often */
+/* tags read are shown at least this often */
+#define LIBRARY_TAG_PUBLISH_MS 300
+
 struct snap {
 	struct library_snap pub; /* first: a library_snap is a snap */
 	struct track *tracks;
