@@ -56,6 +56,7 @@ struct routes {
 	uint64_t generation;  /* of the cached responses */
 	struct MHD_Response *listing[LIST_FORMAT_COUNT];
 	size_t listing_len[LIST_FORMAT_COUNT];
+	char m3u_host[256];  /* the Host the cached m3u was rendered for */
 	atomic_uint streams; /* stream responses alive */
 };
 
@@ -280,12 +281,13 @@ listing_response(const struct routes *r, const struct library_snap *snap,
 
 /*
  * Queue the cached listing in format f, rendering it first if the library
- * changed. Queued under the lock: a cached response is only destroyed
- * under it, and a queued one holds its own reference.
+ * changed (or, for m3u, whose URLs carry it, if host differs from the one
+ * it was rendered for). Queued under the lock: a cached response is only
+ * destroyed under it, and a queued one holds its own reference.
  */
 static enum MHD_Result
 cached_listing(struct routes *r, struct MHD_Connection *c, struct access *req,
-	       enum list_format f)
+	       enum list_format f, const char *host)
 {
 	const struct library_snap *snap = library_get(r->lib);
 	enum MHD_Result ret = MHD_NO;
@@ -296,9 +298,17 @@ cached_listing(struct routes *r, struct MHD_Connection *c, struct access *req,
 		drop_listings(r);
 		r->generation = snap->generation;
 	}
-	if (r->listing[f] == NULL)
+	if (f == LIST_FORMAT_M3U && r->listing[f] != NULL &&
+	    strcmp(r->m3u_host, host) != 0) {
+		MHD_destroy_response(r->listing[f]);
+		r->listing[f] = NULL;
+	}
+	if (r->listing[f] == NULL) {
 		r->listing[f] =
-			listing_response(r, snap, f, NULL, &r->listing_len[f]);
+			listing_response(r, snap, f, host, &r->listing_len[f]);
+		if (f == LIST_FORMAT_M3U)
+			snprintf(r->m3u_host, sizeof r->m3u_host, "%s", host);
+	}
 	rendered = r->listing[f] != NULL;
 	if (rendered) {
 		access_count(req, r->listing_len[f]);
@@ -312,29 +322,20 @@ cached_listing(struct routes *r, struct MHD_Connection *c, struct access *req,
 	return ret;
 }
 
+/* The m3u playlist, its URLs built from Host (validated by the caller). */
 static enum MHD_Result
 m3u_listing(struct routes *r, struct MHD_Connection *c, struct access *req)
 {
 	const char *host = header(c, MHD_HTTP_HEADER_HOST);
-	const struct library_snap *snap;
-	struct MHD_Response *resp;
 	char fallback[64];
-	size_t len = 0;
 
-	if (host == NULL) {
+	if (host == NULL) { /* HTTP/1.0 */
 		if (snprintf(fallback, sizeof fallback, "localhost:%u",
 			     r->cfg->port) < 0)
 			return MHD_NO;
 		host = fallback;
 	}
-	snap = library_get(r->lib);
-	resp = listing_response(r, snap, LIST_FORMAT_M3U, host, &len);
-	library_put(r->lib, snap);
-	if (resp == NULL)
-		return fail(r, c, req, MHD_HTTP_INTERNAL_SERVER_ERROR,
-			    "could not render the playlist; try again");
-	access_count(req, len);
-	return queue(c, MHD_HTTP_OK, resp);
+	return cached_listing(r, c, req, LIST_FORMAT_M3U, host);
 }
 
 static enum MHD_Result
@@ -357,7 +358,7 @@ list_route(struct routes *r, struct MHD_Connection *c, struct access *req,
 		f = negotiate_accept(header(c, MHD_HTTP_HEADER_ACCEPT));
 	if (f == LIST_FORMAT_M3U)
 		return m3u_listing(r, c, req);
-	return cached_listing(r, c, req, f);
+	return cached_listing(r, c, req, f, NULL);
 }
 
 /* This stream's share of the buffer budget, in bytes. */
@@ -796,7 +797,7 @@ routes_handle(void *cls, struct MHD_Connection *c, const char *url,
 	if (strcmp(url, "/list.m3u") == 0)
 		return list_route(r, c, req, true);
 	if (strcmp(url, "/") == 0)
-		return cached_listing(r, c, req, LIST_FORMAT_HTML);
+		return cached_listing(r, c, req, LIST_FORMAT_HTML, NULL);
 	return fail(r, c, req, MHD_HTTP_NOT_FOUND,
 		    "no such page; try /list, /stream/<index> or /health");
 }
