@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,10 +48,15 @@ keep(const char *s)
 static TagLib_File *
 open_as_opus(const char *path)
 {
-	char dir[] = "/tmp/as-tags.XXXXXX", link[sizeof dir + 16];
+	const char *tmp = getenv("TMPDIR");
+	char dir[PATH_MAX], link[PATH_MAX + 16];
 	TagLib_File *f = NULL;
+	int n;
 
-	if (mkdtemp(dir) == NULL)
+	if (tmp == NULL || tmp[0] != '/')
+		tmp = "/tmp";
+	n = snprintf(dir, sizeof dir, "%s/as-tags.XXXXXX", tmp);
+	if (n < 0 || (size_t)n >= sizeof dir || mkdtemp(dir) == NULL)
 		return NULL;
 	if (snprintf(link, sizeof link, "%s/t.opus", dir) > 0 &&
 	    symlink(path, link) == 0) {
