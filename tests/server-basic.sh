@@ -35,32 +35,8 @@ assert isinstance(e["message"], str) and e["message"], e
 PY
 }
 
-# A raw exchange: the request on stdin, the whole answer on stdout (until
-# the server closes, or status 3 after the timeout). Sending may fail
-# midway (the server may close on an oversized header): not an error.
-cat >"$T/raw.py" <<'PY'
-import socket, sys
-port, timeout = int(sys.argv[1]), float(sys.argv[2])
-data = sys.stdin.buffer.read()
-s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-try:
-    s.sendall(data)
-except OSError:
-    pass
-out, rc = b"", 0
-try:
-    while True:
-        b = s.recv(65536)
-        if not b:
-            break
-        out += b
-except socket.timeout:
-    rc = 3
-except OSError:
-    pass
-sys.stdout.buffer.write(out)
-sys.exit(rc)
-PY
+# raw.py PORT TIMEOUT: one raw exchange (tests/raw.py).
+RAW="$top_srcdir/tests/raw.py"
 
 # slow.py PORT SECONDS: trickle a never-ending header; print how many
 # seconds passed until the server dropped the connection ("open" if not).
@@ -189,7 +165,7 @@ for p in / /list '/list?format=json' /list.m3u /stream/0 /health /nope; do
 done
 
 printf 'HEAD /stream/0 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' |
-	"$PYTHON" "$T/raw.py" "$PORT" 10 >"$T/rawhead" 
+	"$PYTHON" "$RAW" "$PORT" 10 >"$T/rawhead" 
 ok $? "HEAD over a raw socket: the server closes when asked"
 "$PYTHON" - "$T/rawhead" <<'PY'
 import sys
@@ -219,7 +195,7 @@ ok $? "no Connection: close on HTTP/1.1 answers"
 
 big=$("$PYTHON" -c 'print("a" * 1000000)')
 printf 'GET /health HTTP/1.1\r\nHost: x\r\nX-Big: %s\r\n\r\n' "$big" |
-	"$PYTHON" "$T/raw.py" "$PORT" 10 >"$T/big.out"
+	"$PYTHON" "$RAW" "$PORT" 10 >"$T/big.out"
 st=$(head -c 12 "$T/big.out")
 case $st in "" | "HTTP/1.1 431" | "HTTP/1.0 431") r=0 ;; *) r=1 ;; esac
 ok $r "a 1 MB header: 431 or a close (got '$st')"
@@ -227,20 +203,20 @@ is "$(http_code "$URL/health")" 200 "the server answers after it"
 
 printf 'GET /health HTTP/1.1\r\nHost: x\r\n%s\r\n' \
 	"$("$PYTHON" -c 'print("".join("X-H%d: v\r\n" % i for i in range(20000)), end="")')" |
-	"$PYTHON" "$T/raw.py" "$PORT" 10 >"$T/many.out"
+	"$PYTHON" "$RAW" "$PORT" 10 >"$T/many.out"
 st=$(head -c 12 "$T/many.out")
 case $st in "" | "HTTP/1.1 431" | "HTTP/1.0 431") r=0 ;; *) r=1 ;; esac
 ok $r "20000 header lines: 431 or a close (got '$st')"
 
 printf 'GET /%s HTTP/1.1\r\nHost: x\r\n\r\n' "$big" |
-	"$PYTHON" "$T/raw.py" "$PORT" 10 >"$T/longurl.out"
+	"$PYTHON" "$RAW" "$PORT" 10 >"$T/longurl.out"
 st=$(head -c 12 "$T/longurl.out")
 case $st in "" | "HTTP/1.1 414" | "HTTP/1.1 431" | "HTTP/1.0 414") r=0 ;;
 *) r=1 ;; esac
 ok $r "a 1 MB request line: 414/431 or a close (got '$st')"
 is "$(http_code "$URL/health")" 200 "the server answers after it"
 
-printf 'GARBAGE\r\n\r\n' | "$PYTHON" "$T/raw.py" "$PORT" 10 >"$T/garb.out"
+printf 'GARBAGE\r\n\r\n' | "$PYTHON" "$RAW" "$PORT" 10 >"$T/garb.out"
 st=$(head -c 12 "$T/garb.out")
 case $st in "" | "HTTP/1.1 400" | "HTTP/1.0 400") r=0 ;; *) r=1 ;; esac
 ok $r "a garbage request line: 400 or a close (got '$st')"
@@ -273,7 +249,7 @@ if [ -d "/proc/$SERVER_PID/fd" ]; then
 		curl -s --max-time 0.3 --limit-rate 20k -o /dev/null \
 			"$URL/stream/$fdi"
 		printf 'GARBAGE\r\n\r\n' |
-			"$PYTHON" "$T/raw.py" "$PORT" 5 >/dev/null
+			"$PYTHON" "$RAW" "$PORT" 5 >/dev/null
 		i=$((i + 1))
 	done
 	wait_for 10 fds_back

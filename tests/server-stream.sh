@@ -24,26 +24,8 @@ lastmod() {
 	LC_ALL=C date -u -r "$1" '+%a, %d %b %Y %H:%M:%S GMT'
 }
 
-# A raw exchange: request on stdin, the answer until the server closes
-# (status 3 when it does not within the timeout).
-cat >"$T/raw.py" <<'PY'
-import socket, sys
-port, timeout = int(sys.argv[1]), float(sys.argv[2])
-data = sys.stdin.buffer.read()
-s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-s.sendall(data)
-out, rc = b"", 0
-try:
-    while True:
-        b = s.recv(65536)
-        if not b:
-            break
-        out += b
-except socket.timeout:
-    rc = 3
-sys.stdout.buffer.write(out)
-sys.exit(rc)
-PY
+# raw.py PORT TIMEOUT: one raw exchange (tests/raw.py).
+RAW="$top_srcdir/tests/raw.py"
 
 ### the library ###############################################################
 
@@ -309,7 +291,7 @@ ok $? "HTTP/1.0: not chunked"
 cmp -s "$T/h10.body" "$F"
 ok $? "HTTP/1.0: the whole file"
 printf 'GET /stream/%s HTTP/1.0\r\n\r\n' "$I" |
-	"$PYTHON" "$T/raw.py" "$PORT" 10 >"$T/raw10"
+	"$PYTHON" "$RAW" "$PORT" 10 >"$T/raw10"
 ok $? "HTTP/1.0: the server closes the connection at the end"
 "$PYTHON" - "$T/raw10" "$F" <<'PY'
 import sys
