@@ -8,7 +8,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define LOG_LINE_MAX 2048 /* longer messages are cut */
@@ -24,12 +23,6 @@ log_init(const char *prog, enum log_level level)
 {
 	log_prog = prog;
 	log_level = level;
-}
-
-int
-log_enabled(enum log_level level)
-{
-	return level <= log_level;
 }
 
 /* Write all of buf, retrying on EINTR and short writes; errors are lost. */
@@ -56,7 +49,7 @@ log_msg(enum log_level level, const char *func, const char *fmt, ...)
 	va_list ap;
 	int n, m;
 
-	if (!log_enabled(level))
+	if (level > log_level)
 		return;
 	n = snprintf(line, sizeof line, "%s: %s: %s: ", log_prog,
 		     level_names[level], func);

@@ -14,9 +14,6 @@ enum log_level {
 /* Set the program name and the most verbose level that is printed. */
 void log_init(const char *prog, enum log_level level);
 
-/* Is level printed? (To skip building costly messages.) */
-int log_enabled(enum log_level level);
-
 void log_msg(enum log_level level, const char *func, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

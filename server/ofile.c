@@ -26,7 +26,6 @@ struct entry {
 static struct {
 	pthread_mutex_t lock;
 	struct entry *bucket[OFILE_BUCKETS];
-	unsigned count;
 } cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static unsigned
@@ -80,7 +79,6 @@ ofile_open(int rootfd, const char *relpath, struct stat *st)
 	e->refs = 1;
 	e->next = cache.bucket[h];
 	cache.bucket[h] = e;
-	cache.count++;
 	pthread_mutex_unlock(&cache.lock);
 	return &e->of;
 }
@@ -101,19 +99,7 @@ ofile_release(struct ofile *of)
 	     p = &(*p)->next)
 		;
 	*p = e->next;
-	cache.count--;
 	pthread_mutex_unlock(&cache.lock);
 	close(e->of.fd);
 	free(e);
-}
-
-unsigned
-ofile_count(void)
-{
-	unsigned n;
-
-	pthread_mutex_lock(&cache.lock);
-	n = cache.count;
-	pthread_mutex_unlock(&cache.lock);
-	return n;
 }

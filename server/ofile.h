@@ -25,7 +25,4 @@ struct ofile *ofile_open(int rootfd, const char *relpath, struct stat *st);
 /* Give back a reference; the descriptor closes with the last one. */
 void ofile_release(struct ofile *of);
 
-/* How many descriptors the cache holds (for tests and the log). */
-unsigned ofile_count(void);
-
 #endif
