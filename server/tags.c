@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <taglib/tag_c.h>
 #include <unistd.h>
 
@@ -67,19 +66,11 @@ open_as_opus(const char *path)
 	return f;
 }
 
-static bool
-is_ogg_name(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-
-	return dot != NULL &&
-	       (strcasecmp(dot, ".ogg") == 0 || strcasecmp(dot, ".oga") == 0);
-}
-
 void
 tags_read(const char *path, struct track *t)
 {
 	const TagLib_AudioProperties *ap;
+	const char *type;
 	TagLib_File *f;
 	TagLib_Tag *tag;
 	char *s;
@@ -88,7 +79,10 @@ tags_read(const char *path, struct track *t)
 	taglib_set_strings_unicode(1);
 	taglib_set_string_management_enabled(0);
 	f = taglib_file_new(path);
-	if ((f == NULL || !taglib_file_is_valid(f)) && is_ogg_name(path)) {
+	/* .ogg and .oga (audio/ogg by track.c's rule) may hold Opus */
+	type = track_type_for_name(path);
+	if ((f == NULL || !taglib_file_is_valid(f)) && type != NULL &&
+	    strcmp(type, "audio/ogg") == 0) {
 		if (f != NULL)
 			taglib_file_free(f);
 		f = open_as_opus(path);
