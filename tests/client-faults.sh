@@ -7,8 +7,7 @@
 # `stream+` with a player that quits at once still saves the whole file.
 . "$top_srcdir/tests/lib.sh"
 
-command -v sox >/dev/null || skip_all "sox is not installed"
-command -v curl >/dev/null || skip_all "curl is not installed"
+need sox curl
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 [ -x "$AS_CLIENT" ] || bail "no as_client at $AS_CLIENT"
 

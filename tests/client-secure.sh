@@ -6,8 +6,7 @@
 # on 401, never printed and never handed to the player.
 . "$top_srcdir/tests/lib.sh"
 
-command -v openssl >/dev/null || skip_all "openssl is not installed"
-command -v curl >/dev/null || skip_all "curl is not installed"
+need openssl curl
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 [ -x "$AS_CLIENT" ] || bail "no as_client at $AS_CLIENT"
 

@@ -5,9 +5,7 @@
 # memory, then Ctrl-C and a killed player), one request per stream+.
 . "$top_srcdir/tests/lib.sh"
 
-command -v sox >/dev/null || skip_all "sox is not installed"
-command -v mpv >/dev/null || skip_all "mpv is not installed"
-command -v curl >/dev/null || skip_all "curl is not installed"
+need sox mpv curl
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 [ -x "$AS_CLIENT" ] || bail "no as_client at $AS_CLIENT"
 

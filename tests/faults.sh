@@ -5,9 +5,7 @@
 # token (--token-file) and CORS (--cors).
 . "$top_srcdir/tests/lib.sh"
 
-for c in curl python3 sox; do
-	command -v $c >/dev/null || skip_all "$c is not installed"
-done
+need curl python3 sox
 
 # size FILE: its size in bytes (0 if missing).
 size() { if [ -f "$1" ]; then wc -c <"$1" | tr -d ' '; else echo 0; fi; }

@@ -4,8 +4,7 @@
 # GET /list with the expected listing, and still run.
 . "$top_srcdir/tests/lib.sh"
 
-command -v python3 >/dev/null || skip_all "python3 is not installed"
-command -v sox >/dev/null || skip_all "sox is not installed"
+need python3 sox
 [ -x "$AS_SERVER" ] || [ -n "${AS_VALGRIND:-}" ] || bail "no as_server at $AS_SERVER"
 
 LIB="$T/library"

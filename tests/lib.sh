@@ -74,6 +74,13 @@ skip() {
 # quarantine, so memory figures mean nothing)?
 sanitized() { [ "${AS_SANITIZED:-no}" = yes ]; }
 
+# need CMD...: skip the whole file, saying which, when a command is missing.
+need() {
+	for _c in "$@"; do
+		command -v "$_c" >/dev/null || skip_all "$_c is not installed"
+	done
+}
+
 # skip_all REASON: nothing here can run on this machine.
 skip_all() {
 	echo "1..0 # SKIP $*"

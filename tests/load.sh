@@ -4,8 +4,7 @@
 # which the server's open descriptors and memory return to the baseline.
 . "$top_srcdir/tests/lib.sh"
 
-command -v python3 >/dev/null || skip_all "python3 is not installed"
-command -v sox >/dev/null || skip_all "sox is not installed"
+need python3 sox
 [ -d /proc/self/fd ] || skip_all "no /proc to count descriptors"
 ulimit -n 8192 2>/dev/null
 [ "$(ulimit -n)" -ge 4096 ] || skip_all "open-file limit too low ($(ulimit -n))"

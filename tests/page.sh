@@ -21,9 +21,7 @@ for p in /usr/bin/python3 python3; do
 done
 [ -n "$PYTHON" ] ||
 	skip_all "python3-websocket is not installed (apt-get install python3-websocket)"
-for c in curl sox ffmpeg ffprobe; do
-	command -v $c >/dev/null || skip_all "$c is not installed"
-done
+need curl sox ffmpeg ffprobe
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 ARTIFACTS="$top_builddir/tests/artifacts"
 

@@ -19,9 +19,7 @@ timed() {
 	fi
 }
 
-command -v curl >/dev/null || skip_all "curl is not installed"
-command -v python3 >/dev/null || skip_all "python3 is not installed"
-command -v sox >/dev/null || skip_all "sox is not installed"
+need curl python3 sox
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 
 # json_error NAME STATUS: {"error": {"status": N, "message": "..."}}.

@@ -8,9 +8,7 @@
 PYTHON=python3
 [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
 
-for c in curl python3; do
-	command -v $c >/dev/null || skip_all "$c is not installed"
-done
+need curl python3
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 
 # within MS COMMAND...: like wait_for, with a deadline in milliseconds

@@ -9,9 +9,7 @@
 PYTHON=python3
 [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
 
-for c in curl python3 sox ffmpeg; do
-	command -v $c >/dev/null || skip_all "$c is not installed"
-done
+need curl python3 sox ffmpeg
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 
 # part FILE FIRST COUNT: COUNT bytes of FILE from offset FIRST.

@@ -4,8 +4,7 @@
 # dropped once --header-timeout has passed (not before, not much after).
 . "$top_srcdir/tests/lib.sh"
 
-command -v python3 >/dev/null || skip_all "python3 is not installed"
-command -v sox >/dev/null || skip_all "sox is not installed"
+need python3 sox
 
 HT=3 # --header-timeout, seconds
 N=200

@@ -17,9 +17,7 @@
 PYTHON=python3
 [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
 
-for c in curl python3 sox ffmpeg ffprobe; do
-	command -v $c >/dev/null || skip_all "$c is not installed"
-done
+need curl python3 sox ffmpeg ffprobe
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 
 plan 55
