@@ -206,42 +206,55 @@ snap_new(struct track *tracks, size_t count)
 	return s;
 }
 
-int
-library_rescan(struct library *lib)
+/*
+ * Scan the whole folder and publish the table if it changed. 0, or -1
+ * with a malloc'd *cause (the current table stays).
+ */
+static int
+scan_all(struct library *lib, char **cause)
 {
 	struct scan_hooks hooks = {on_skip, on_dir, lib};
 	struct track *tracks;
-	struct snap *s, *old;
+	struct snap *s = NULL, *old;
 	size_t count;
-	char *cause = NULL;
-	bool untagged;
+	int rc = -1;
 
 	pthread_mutex_lock(&lib->scan_lock);
-	if (scan_library(lib->root, &hooks, &tracks, &count, &cause) != 0) {
-		log_warn("%s; still serving the last good listing", cause);
-		free(cause);
-		pthread_mutex_unlock(&lib->scan_lock);
-		return -1;
-	}
+	if (scan_library(lib->root, &hooks, &tracks, &count, cause) != 0)
+		goto out;
 	old = lib->cur;
+	rc = 0;
 	if (old != NULL &&
 	    same_table(tracks, count, old->tracks, old->pub.count)) {
 		scan_free(tracks, count);
-		pthread_mutex_unlock(&lib->scan_lock);
-		return 0;
+		goto out;
 	}
-	untagged = carry_tags(lib, tracks, count, old);
 	s = snap_new(tracks, count);
 	if (s == NULL) {
 		scan_free(tracks, count);
-		pthread_mutex_unlock(&lib->scan_lock);
-		return -1;
+		*cause = strdup("out of memory for the track table");
+		rc = -1;
+		goto out;
 	}
-	publish(lib, s, untagged);
-	pthread_mutex_unlock(&lib->scan_lock);
+	publish(lib, s, carry_tags(lib, tracks, count, old));
 	log_info("library: %zu tracks (generation %llu)", count,
 		 (unsigned long long)s->pub.generation);
-	return 0;
+out:
+	pthread_mutex_unlock(&lib->scan_lock);
+	return rc;
+}
+
+int
+library_rescan(struct library *lib)
+{
+	char *cause = NULL;
+
+	if (scan_all(lib, &cause) == 0)
+		return 0;
+	log_warn("%s; still serving the last good listing",
+		 cause != NULL ? cause : "out of memory");
+	free(cause);
+	return -1;
 }
 
 /* Is path p the changed path q, or below it? */
@@ -489,6 +502,7 @@ library_open(const char *root, unsigned rescan, const char *cache_file,
 {
 	struct library *lib;
 
+	*cause = NULL;
 	lib = calloc(1, sizeof *lib);
 	if (lib == NULL) {
 		*cause = strdup("out of memory");
@@ -511,22 +525,18 @@ library_open(const char *root, unsigned rescan, const char *cache_file,
 	if (realpath(root, lib->root) == NULL ||
 	    (lib->rootfd = open(lib->root,
 				O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		*cause = NULL;
-		goto fail;
-	}
-	if (library_rescan(lib) != 0 || lib->cur == NULL)
-		goto fail;
-	return lib;
-fail:
-	if (*cause == NULL) {
 		char buf[PATH_MAX + 128];
 
 		if (snprintf(buf, sizeof buf,
-			     "cannot read library folder %s: "
-			     "%s",
-			     root, strerror(errno)) > 0)
+			     "cannot read library folder %s: %s", root,
+			     strerror(errno)) > 0)
 			*cause = strdup(buf);
+		goto fail;
 	}
+	if (scan_all(lib, cause) != 0)
+		goto fail;
+	return lib;
+fail:
 	library_close(lib);
 	return NULL;
 }
