@@ -24,8 +24,9 @@ struct library_snap {
 
 /*
  * Scan root and return the library, or NULL with a malloc'd *cause (NULL
- * only when out of memory) when the folder cannot be read. rescan is the fallback period in seconds;
- * cache_file (may be NULL) keeps tags across restarts.
+ * only when out of memory) when the folder cannot be read. rescan is the
+ * fallback period in seconds; cache_file (may be NULL) keeps tags across
+ * restarts.
  */
 struct library *library_open(const char *root, unsigned rescan,
 			     const char *cache_file, char **cause);
