@@ -28,6 +28,7 @@
 
 #include <microhttpd.h>
 
+#include "acceptor.h"
 #include "guard.h"
 #include "library.h"
 #include "log.h"
@@ -531,11 +532,13 @@ unescape(void *cls, struct MHD_Connection *c, char *s)
 }
 
 static struct MHD_Daemon *
-start_daemon(const struct config *cfg, struct routes *routes, int fd,
+start_daemon(const struct config *cfg, struct routes *routes,
 	     const struct tls *tls)
 {
+	/* connections come from the acceptor (acceptor.h says why) */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+			 MHD_USE_TURBO | MHD_USE_ERROR_LOG |
+			 MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
 	struct MHD_OptionItem tls_ops[] = {
 		{MHD_OPTION_HTTPS_MEM_CERT, 0, tls->cert},
 		{MHD_OPTION_HTTPS_MEM_KEY, 0, tls->key},
@@ -548,8 +551,8 @@ start_daemon(const struct config *cfg, struct routes *routes, int fd,
 		tls_ops[0].option = MHD_OPTION_END;
 	return MHD_start_daemon(
 		flags, 0, NULL, NULL, routes_handle, routes,
-		MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
-		cfg->threads, MHD_OPTION_CONNECTION_LIMIT, cfg->max_clients,
+		MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+		MHD_OPTION_CONNECTION_LIMIT, cfg->max_clients,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->conn_memory,
@@ -606,6 +609,7 @@ main(int argc, char **argv)
 	struct library *lib = NULL;
 	struct routes *routes = NULL;
 	struct MHD_Daemon *d = NULL;
+	struct acceptor *acc = NULL;
 	char *cause = NULL, *cache = NULL;
 	struct tls tls = {NULL, NULL};
 	sigset_t set;
@@ -653,7 +657,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "as_server: out of memory or threads\n");
 		goto out;
 	}
-	d = start_daemon(&cfg, routes, fd, &tls);
+	d = start_daemon(&cfg, routes, &tls);
 	if (d == NULL) {
 		fprintf(stderr, "as_server: libmicrohttpd failed to start%s\n",
 			tls.cert != NULL ? " (is the certificate and key pair "
@@ -661,7 +665,12 @@ main(int argc, char **argv)
 					 : "");
 		goto out;
 	}
-	fd = -1; /* the daemon owns it now */
+	acc = acceptor_start(fd, d);
+	fd = -1; /* the acceptor owns it now */
+	if (acc == NULL) {
+		fprintf(stderr, "as_server: out of memory or threads\n");
+		goto out;
+	}
 	if (cfg.port_file != NULL &&
 	    write_port_file(cfg.port_file, cfg.port) != 0) {
 		fprintf(stderr, "as_server: cannot write port file %s: %s\n",
@@ -674,6 +683,7 @@ main(int argc, char **argv)
 	wait_signals(&set, lib);
 	rc = 0;
 out:
+	acceptor_stop(acc);
 	if (d != NULL)
 		MHD_stop_daemon(d);
 	if (fd >= 0)
