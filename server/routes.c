@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,8 +47,15 @@
  * thousand slow listeners touch little memory each.
  */
 #define STREAM_BUDGET (32 * 1024 * 1024)
-#define STREAM_CHUNK_MIN (16 * 1024)
+#define STREAM_CHUNK_MIN (8 * 1024)
 #define STREAM_CHUNK_MAX (256 * 1024)
+/* The response block of a chunked stream, which libmicrohttpd leaves unused.
+ */
+#define STREAM_BLOCK_CHUNKED 1024
+/* Streams longer than this give back the send buffer they do not use. */
+#define STREAM_TRIM_MIN (1024 * 1024)
+/* ... when it holds this much more than the read fills. */
+#define STREAM_TRIM_SLACK (8 * 1024)
 
 struct routes {
 	const struct config *cfg;
@@ -66,6 +74,9 @@ struct stream {
 	uint64_t base; /* file offset of the first byte */
 	uint64_t len;  /* bytes to send */
 	struct access *req;
+	bool chunked;	 /* read into libmicrohttpd's connection buffer */
+	char *buf;	 /* that buffer at the last read */
+	size_t resident; /* its bytes that may hold pages: zeroed or filled */
 };
 
 struct routes *
@@ -373,10 +384,43 @@ chunk_size(struct routes *r)
 	return c > STREAM_CHUNK_MAX ? STREAM_CHUNK_MAX : c;
 }
 
+/*
+ * Keep no more of libmicrohttpd's send buffer in memory than this read
+ * fills. A chunked stream is handed all the free room of the connection's
+ * pool (about half of --conn-memory), zeroed beforehand and so resident,
+ * and fills only its share of the budget; with thousands of listeners that
+ * share is small and the rest is dead weight. Pages given back read as
+ * zeros, as they were, and cost nothing until written again. Short streams
+ * keep theirs: the pool is zeroed again for the next request anyway.
+ */
+static void
+trim_buffer(struct stream *s, char *buf, size_t fill, size_t room,
+	    uint64_t left)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), from, to;
+
+	if (buf != s->buf) {
+		s->buf = buf;
+		s->resident = room;
+	}
+	if (left <= STREAM_TRIM_MIN ||
+	    s->resident < fill + STREAM_TRIM_SLACK) {
+		if (fill > s->resident)
+			s->resident = fill;
+		return;
+	}
+	from = ((uintptr_t)buf + fill + page - 1) & ~(page - 1);
+	to = ((uintptr_t)buf + s->resident) & ~(page - 1);
+	if (to > from)
+		(void)madvise((void *)from, to - from, MADV_DONTNEED);
+	s->resident = fill;
+}
+
 static ssize_t
 stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	struct stream *s = cls;
+	size_t room = max;
 	ssize_t n;
 
 	if (pos >= s->len)
@@ -385,6 +429,8 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 		max = (size_t)(s->len - pos);
 	if (max > chunk_size(s->r))
 		max = chunk_size(s->r);
+	if (s->chunked)
+		trim_buffer(s, buf, max, room, s->len - pos);
 	do
 		n = pread(s->of->fd, buf, max, (off_t)(s->base + pos));
 	while (n < 0 && errno == EINTR);
@@ -615,10 +661,18 @@ send_body(struct routes *r, struct MHD_Connection *c, struct access *req,
 	s->len = rr == RANGE_OK ? last - first + 1 : size;
 	/* Sized for HEAD and 206; chunked (or close-delimited) for 200. */
 	rsize = (head || rr == RANGE_OK) ? s->len : MHD_SIZE_UNKNOWN;
-	/* libmicrohttpd allocates and zeroes a block of this size for a
-	 * sized response; a chunked one is read into the connection's own
-	 * buffer instead. So: never more than the body, nor than our share. */
-	block = rsize == MHD_SIZE_UNKNOWN ? STREAM_CHUNK_MIN : chunk_size(r);
+	/* libmicrohttpd allocates and zeroes a block of this size with every
+	 * response, but reads only a sized or close-delimited (HTTP/1.0) one
+	 * into it: a chunked one goes through the connection's own buffer.
+	 * So: never more than the body, nor than our share, and next to
+	 * nothing when chunked. */
+	if (rsize != MHD_SIZE_UNKNOWN)
+		block = chunk_size(r);
+	else if (strcmp(req->version, MHD_HTTP_VERSION_1_1) == 0) {
+		block = STREAM_BLOCK_CHUNKED;
+		s->chunked = true;
+	} else
+		block = STREAM_CHUNK_MIN;
 	if (block > s->len)
 		block = s->len > 0 ? (size_t)s->len : 1;
 	resp = MHD_create_response_from_callback(rsize, block, stream_read, s,

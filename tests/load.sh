@@ -1,7 +1,8 @@
 #!/bin/sh
 # load: 1,000 concurrent streams read slowly while 100 GET /list all
-# succeed; then 500 clients hang up mid-stream (half with a reset), after
-# which the server's open descriptors and memory return to the baseline.
+# succeed; 400 chunked streams each read their first 400 KB intact; then
+# 500 clients hang up mid-stream (half with a reset), after which the
+# server's open descriptors and memory return to the baseline.
 . "$top_srcdir/tests/lib.sh"
 
 need python3 sox
@@ -11,6 +12,7 @@ ulimit -n 8192 2>/dev/null
 
 STREAMS=1000
 HANGUPS=500
+CHUNKED=400 # past 256 streams, each gets less than its buffer: trimmed
 LISTS=100
 RSS_SLACK_KB=65536 # allocator caches; a leak per client would pass it
 
@@ -29,6 +31,9 @@ cat >"$T/load.py" <<'PY'
 
 MODE slow: N streams of /stream/0 (Range: bytes=0-), each reading 2 KB
 every 0.2 s; once all run, LISTS sequential GET /list must all succeed.
+MODE chunked: N streams of /stream/0 without Range (a chunked 200), read
+until each has CHUNKED_BODY bytes of the decoded body, which must be the
+file's first bytes.
 MODE hangup: N streams that read a little, then close (every other one
 with a reset). Prints "0 NAME" / "1 NAME" results and "# " diagnostics.
 """
@@ -37,8 +42,29 @@ port, track = int(sys.argv[1]), open(sys.argv[2], "rb").read()
 expected = open(sys.argv[3], "rb").read()
 mode, n = sys.argv[4], int(sys.argv[5])
 lists = int(sys.argv[6]) if len(sys.argv) > 6 else 0
-REQ = (b"GET /stream/0 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-       b"Range: bytes=0-\r\n\r\n")
+REQ = (b"GET /stream/0 HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+       (b"" if mode == "chunked" else b"Range: bytes=0-\r\n") + b"\r\n")
+CHUNKED_BODY = 400 * 1024
+
+def unchunk(raw):
+    """The body in raw (chunked framing, maybe cut short), and whether the
+    framing was well formed as far as it goes."""
+    out, pos = b"", 0
+    while True:
+        eol = raw.find(b"\r\n", pos)
+        if eol < 0:
+            return out, True
+        try:
+            size = int(raw[pos:eol].split(b";")[0], 16)
+        except ValueError:
+            return out, False
+        data = raw[eol + 2:eol + 2 + size]
+        out += data
+        if len(data) < size or size == 0:
+            return out, True
+        if raw[eol + 2 + size:eol + 4 + size] not in (b"", b"\r", b"\r\n"):
+            return out, False
+        pos = eol + 4 + size
 
 class Conn:
     def __init__(self):
@@ -68,8 +94,14 @@ class Conn:
             if b"\r\n\r\n" not in self.buf:
                 return
             self.head, _, b = self.buf.partition(b"\r\n\r\n")
-            if not self.head.startswith(b"HTTP/1.1 206"):
+            self.buf = b""
+            want = b"HTTP/1.1 200" if mode == "chunked" else b"HTTP/1.1 206"
+            if not self.head.startswith(want):
                 self.bad = "status line %r" % self.head.split(b"\r\n")[0]
+        if mode == "chunked":
+            self.buf += b # the raw body, checked by unchunk at the end
+            self.body += len(b)
+            return
         if track[self.body:self.body + len(b)] != b:
             self.bad = self.bad or "wrong bytes at offset %d" % self.body
         self.body += len(b)
@@ -155,6 +187,36 @@ if mode == "slow":
            "... each within 2 s (slowest %.2f s)" % max(lat or [99]))
     for c in conns:
         c.s.close()
+elif mode == "chunked":
+    conns = open_all(n)
+    result(len(conns) == n, "%d streams connected" % n)
+    # Raw bytes include the framing: a little more than CHUNKED_BODY.
+    goal = CHUNKED_BODY + CHUNKED_BODY // 8
+    end = time.monotonic() + 30
+    while time.monotonic() < end and any(c.body < goal and not c.bad
+                                         for c in conns):
+        for c in conns:
+            if c.body < goal:
+                c.read(65536)
+        time.sleep(0.01)
+    bad = []
+    for c in conns:
+        body, framed = unchunk(c.buf)
+        if c.bad:
+            bad.append(c.bad)
+        elif not framed:
+            bad.append("broken chunk framing")
+        elif len(body) < CHUNKED_BODY:
+            bad.append("only %d body bytes" % len(body))
+        elif body[:CHUNKED_BODY] != track[:CHUNKED_BODY]:
+            bad.append("wrong bytes at offset %d" % next(
+                i for i in range(CHUNKED_BODY) if body[i] != track[i]))
+    for b in bad[:5]:
+        print("# chunked stream: " + b)
+    result(not bad, "every chunked stream: 200 and the file's first %d KB"
+           % (CHUNKED_BODY // 1024))
+    for c in conns:
+        c.s.close()
 else:
     conns = open_all(n)
     result(len(conns) == n, "%d streams connected" % n)
@@ -197,6 +259,10 @@ back_fds() { [ "$(fds)" -le $((BASE_FDS + 2)) ]; }
 wait_for 15 back_fds
 ok $? "descriptors back to the baseline after $STREAMS streams ($(fds), baseline $BASE_FDS)"
 MID_RSS=$(rss)
+
+run_py chunked "$CHUNKED"
+wait_for 15 back_fds
+ok $? "descriptors back to the baseline after $CHUNKED chunked streams ($(fds))"
 
 run_py hangup "$HANGUPS"
 wait_for 15 back_fds
