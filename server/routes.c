@@ -56,6 +56,7 @@
 #define STREAM_TRIM_MIN (1024 * 1024)
 /* ... when it holds this much more than the read fills. */
 #define STREAM_TRIM_SLACK (8 * 1024)
+#define CHUNK_CRLF 2 /* what libmicrohttpd appends to a chunk's data */
 
 struct routes {
 	const struct config *cfg;
@@ -385,35 +386,46 @@ chunk_size(struct routes *r)
 }
 
 /*
- * Keep no more of libmicrohttpd's send buffer in memory than this read
- * fills. A chunked stream is handed all the free room of the connection's
- * pool (about half of --conn-memory), zeroed beforehand and so resident,
- * and fills only its share of the budget; with thousands of listeners that
- * share is small and the rest is dead weight. Pages given back read as
- * zeros, as they were, and cost nothing until written again. Short streams
- * keep theirs: the pool is zeroed again for the next request anyway.
+ * Fit a chunked stream's read of fill bytes into libmicrohttpd's send
+ * buffer buf[0, room); returns the bytes to read.
+ *
+ * libmicrohttpd hands a chunked stream all the free room of the
+ * connection's pool (about half of --conn-memory), zeroed beforehand and
+ * so resident, and the stream fills only its share of the budget: with
+ * thousands of listeners the rest is dead weight. When the share is well
+ * below what the buffer holds, the pages past it are given back (they read
+ * as zeros, as they were, and cost nothing until written again); short
+ * streams keep theirs, as the pool is zeroed again for the next request.
+ * A share is also cut to end, with the CRLF that closes the chunk, on a
+ * page boundary: a listener's piece then spans two pages, not three.
  */
-static void
-trim_buffer(struct stream *s, char *buf, size_t fill, size_t room,
-	    uint64_t left)
+static size_t
+fit_buffer(struct stream *s, char *buf, size_t fill, size_t room,
+	   uint64_t left)
 {
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), from, to;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = (uintptr_t)buf, end, from, to;
 
+	if (fill < room) {
+		end = (start + fill + CHUNK_CRLF) & ~(page - 1);
+		if (end > start + CHUNK_CRLF + page / 2)
+			fill = end - CHUNK_CRLF - start;
+	}
 	if (buf != s->buf) {
 		s->buf = buf;
 		s->resident = room;
 	}
-	if (left <= STREAM_TRIM_MIN ||
-	    s->resident < fill + STREAM_TRIM_SLACK) {
-		if (fill > s->resident)
-			s->resident = fill;
-		return;
+	if (left > STREAM_TRIM_MIN &&
+	    s->resident >= fill + STREAM_TRIM_SLACK) {
+		from = (start + fill + page - 1) & ~(page - 1);
+		to = (start + room) & ~(page - 1);
+		if (to > from)
+			(void)madvise((void *)from, to - from, MADV_DONTNEED);
+		s->resident = fill;
+	} else if (fill > s->resident) {
+		s->resident = fill;
 	}
-	from = ((uintptr_t)buf + fill + page - 1) & ~(page - 1);
-	to = ((uintptr_t)buf + s->resident) & ~(page - 1);
-	if (to > from)
-		(void)madvise((void *)from, to - from, MADV_DONTNEED);
-	s->resident = fill;
+	return fill;
 }
 
 static ssize_t
@@ -430,7 +442,7 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	if (max > chunk_size(s->r))
 		max = chunk_size(s->r);
 	if (s->chunked)
-		trim_buffer(s, buf, max, room, s->len - pos);
+		max = fit_buffer(s, buf, max, room, s->len - pos);
 	do
 		n = pread(s->of->fd, buf, max, (off_t)(s->base + pos));
 	while (n < 0 && errno == EINTR);
