@@ -396,8 +396,9 @@ chunk_size(struct routes *r)
  * below what the buffer holds, the pages past it are given back (they read
  * as zeros, as they were, and cost nothing until written again); short
  * streams keep theirs, as the pool is zeroed again for the next request.
- * A share is also cut to end, with the CRLF that closes the chunk, on a
- * page boundary: a listener's piece then spans two pages, not three.
+ * A share that does not finish the stream is also cut to end, with the
+ * CRLF that closes the chunk, on a page boundary: a listener's piece then
+ * spans two pages, not three.
  */
 static size_t
 fit_buffer(struct stream *s, char *buf, size_t fill, size_t room,
@@ -406,7 +407,7 @@ fit_buffer(struct stream *s, char *buf, size_t fill, size_t room,
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	uintptr_t start = (uintptr_t)buf, end, from, to;
 
-	if (fill < room) {
+	if (fill < room && fill < left) { /* more pieces follow anyway */
 		end = (start + fill + CHUNK_CRLF) & ~(page - 1);
 		if (end > start + CHUNK_CRLF + page / 2)
 			fill = end - CHUNK_CRLF - start;
