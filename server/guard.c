@@ -15,6 +15,8 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -188,6 +190,28 @@ guard_notify(void *cls, struct MHD_Connection *c, void **socket_ctx,
 		entry_remove(socket_ctx);
 }
 
+/*
+ * Hold back (on) or send at once (off) what is written to the socket.
+ * libmicrohttpd sends a chunked answer's header, each chunk and the last
+ * chunk in separate send(2)s with TCP_NODELAY: three packets, three
+ * wake-ups of the client, for a small track. Corked from the end of the
+ * request header, the header leaves with the first piece of the body (and,
+ * for a small track, with the whole answer).
+ */
+static void
+cork(int fd, bool on)
+{
+	int v = on;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_CORK, &v, sizeof v);
+}
+
+void
+guard_push(int fd)
+{
+	cork(fd, false);
+}
+
 static void
 set_waiting(struct MHD_Connection *c, bool waiting)
 {
@@ -202,6 +226,7 @@ set_waiting(struct MHD_Connection *c, bool waiting)
 	e->waiting = waiting;
 	now(&e->since);
 	pthread_mutex_unlock(&guard.lock);
+	cork(e->fd, !waiting);
 }
 
 void

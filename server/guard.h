@@ -1,9 +1,9 @@
 /*
  * guard: polices connections. It drops those whose request header has not
  * fully arrived within the header timeout, however slowly it trickles
- * (slowloris; libmicrohttpd's idle timeout alone cannot see that), and
- * under many connections gives each socket a share of a send-buffer
- * budget.
+ * (slowloris; libmicrohttpd's idle timeout alone cannot see that), under
+ * many connections gives each socket a share of a send-buffer budget, and
+ * corks each answer's start so that it leaves in as few packets as it can.
  */
 #ifndef AS_GUARD_H
 #define AS_GUARD_H
@@ -20,10 +20,17 @@ void guard_stop(void);
 void guard_notify(void *cls, struct MHD_Connection *c, void **socket_ctx,
 		  enum MHD_ConnectionNotificationCode code);
 
-/* The header of the current request on c has arrived. */
+/*
+ * The header of the current request on c has arrived. The socket is corked
+ * until guard_push or guard_request_done, so that the answer's header and
+ * the first piece of its body leave together.
+ */
 void guard_header_done(struct MHD_Connection *c);
 
-/* The request on c is complete: a new header is awaited from now on. */
+/* Send what the socket (descriptor fd) holds back, now. */
+void guard_push(int fd);
+
+/* The request on c is complete (and pushed): a new header is awaited. */
 void guard_request_done(struct MHD_Connection *c);
 
 #endif
