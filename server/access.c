@@ -184,7 +184,7 @@ write_line(const struct access *a, struct MHD_Connection *c)
 void
 access_end(struct access *a, struct MHD_Connection *c)
 {
-	if (a->seen)
+	if (a->seen && log_access_wanted())
 		write_line(a, c);
 	free(a);
 }

@@ -76,6 +76,10 @@ log_access_open(const char *path)
 		log_access_fd = STDERR_FILENO;
 		return 0;
 	}
+	if (strcmp(path, LOG_ACCESS_OFF) == 0) {
+		log_access_fd = -1;
+		return 0;
+	}
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
@@ -83,12 +87,18 @@ log_access_open(const char *path)
 	return 0;
 }
 
+bool
+log_access_wanted(void)
+{
+	return log_access_fd >= 0;
+}
+
 void
 log_access(const char *line, int len)
 {
 	char buf[LOG_LINE_MAX + 1];
 
-	if (len < 0)
+	if (len < 0 || log_access_fd < 0)
 		return;
 	if ((size_t)len > LOG_LINE_MAX)
 		len = LOG_LINE_MAX;

@@ -41,7 +41,7 @@ static const char usage_text[] =
 	"usage: as_server [-p PORT] [-l DIR] [-b ADDRESS] [--port-file FILE]\n"
 	"                 [--threads N] [--max-clients N] [--max-per-ip N]\n"
 	"                 [--timeout SEC] [--header-timeout SEC]\n"
-	"                 [--rescan SEC] [--access-log FILE] [--cors ORIGIN]\n"
+	"                 [--rescan SEC] [--access-log FILE|off] [--cors ORIGIN]\n"
 	"                 [--state-dir DIR] [--cert FILE --key FILE]\n"
 	"                 [--token-file FILE] [--conn-memory BYTES]\n"
 	"                 [-v] [-h] [--version]\n"

@@ -284,6 +284,24 @@ case $t in open) r=1 ;; *) r=$(awk -v t="$t" 'BEGIN { print !(t <= 4.5) }') ;;
 esac
 timed $r "a kept-alive connection idle past --timeout 2 is closed ($t s)"
 
+### The access log ############################################################
+
+stop_server
+start_server -l "$LIB" --access-log "$T/access.log"
+curl_ -o /dev/null -A "probe/1" "$URL/list"
+logged() { grep -q '"GET /list HTTP/1.1" 200 [0-9]* "-" "probe/1"$' "$T/access.log"; }
+wait_for 5 logged
+ok $? "--access-log FILE: a Combined Log Format line for GET /list"
+stop_server
+before=$(grep -c 'GET /' "$T/server.log")
+start_server -l "$LIB" --access-log off
+curl_ -o /dev/null "$URL/list"
+curl_ -o /dev/null "$URL/health"
+is "$(grep -c 'GET /' "$SERVER_LOG")" "$before" \
+	"--access-log off: no access line anywhere"
+[ ! -e off ]
+ok $? "... and no file called off"
+
 ### SIGTERM and SIGINT ########################################################
 
 stop_within TERM

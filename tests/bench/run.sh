@@ -122,7 +122,7 @@ ours_start() {
 	local pf=$TMP/ours.port i
 	rm -f "$pf"
 	"$AS_SERVER" -p 0 --port-file "$pf" -b 127.0.0.1 -l "$1" \
-		--max-clients 15000 --access-log /dev/null \
+		--max-clients 15000 --access-log off \
 		>/dev/null 2>>"$TMP/ours.err" &
 	OURS_PID=$!
 	for i in $(seq 1 2000); do
@@ -320,7 +320,7 @@ startup_once() { # library
 	STARTUP_S=timeout
 	t0=$(now)
 	"$AS_SERVER" -p 0 --port-file "$pf" -b 127.0.0.1 -l "$1" \
-		--access-log /dev/null >/dev/null 2>>"$TMP/start.err" &
+		--access-log off >/dev/null 2>>"$TMP/start.err" &
 	STARTED_PID=$!
 	for i in $(seq 1 5000); do
 		if [ -s "$pf" ] && curl -sf -o /dev/null "http://127.0.0.1:$(cat "$pf")/list"; then
