@@ -385,6 +385,48 @@ ok $? "the stream of a replaced file ends well"
 cmp -s "$T/big2.out" "$T/big2.ref"
 ok $? "the stream of a replaced file delivers the original bytes"
 
+### the open-file cache #######################################################
+
+# Released files stay open (at most 64 of them) for the next request; what
+# is served must still be what the path names now.
+listed() { fetch list "$URL/list" >/dev/null && grep -q ":$1\$" "$T/list.body"; }
+head -c 100000 /dev/urandom >"$LIB/zz-cache.wav"
+wait_for 5 listed zz-cache.wav
+zi=$(idx zz-cache.wav)
+is "$(fetch c1 "$URL/stream/$zi")" 200 "a track, once"
+cmp -s "$T/c1.body" "$LIB/zz-cache.wav"
+ok $? "... its bytes"
+head -c 100000 /dev/urandom >"$T/zz-new.wav"
+mv "$T/zz-new.wav" "$LIB/zz-cache.wav"
+is "$(fetch c2 "$URL/stream/$zi")" 200 "the same path, replaced by another file"
+cmp -s "$T/c2.body" "$LIB/zz-cache.wav"
+ok $? "... the new file's bytes, not the cached one's"
+head -c 1000 /dev/urandom >>"$LIB/zz-cache.wav"
+is "$(fetch c3 "$URL/stream/$zi")" 200 "the same file, grown in place"
+cmp -s "$T/c3.body" "$LIB/zz-cache.wav"
+ok $? "... all of it"
+rm "$LIB/zz-cache.wav"
+is "$(fetch c4 "$URL/stream/$zi")" 404 "the file deleted (its descriptor still cached): 404"
+
+if [ -d "/proc/$SERVER_PID/fd" ]; then
+	mkdir "$LIB/many"
+	i=0
+	while [ $i -lt 100 ]; do
+		printf 'track %d' $i >"$LIB/many/$i.wav"
+		i=$((i + 1))
+	done
+	wait_for 5 listed many/99.wav
+	fds0=$(ls "/proc/$SERVER_PID/fd" | wc -l)
+	for i in $(awk -F: '$2 ~ /^many\// { print $1 }' "$T/list.body"); do
+		curl -s --max-time 5 -o /dev/null "$URL/stream/$i"
+	done
+	fds1=$(ls "/proc/$SERVER_PID/fd" | wc -l)
+	[ "$fds1" -le $((fds0 + 64 + 2)) ]
+	ok $? "100 tracks asked for once: at most 64 stay open ($fds0 -> $fds1)"
+else
+	ok 0 "# SKIP no /proc/PID/fd here"
+fi
+
 is "$(http_code "$URL/health")" 200 "the server still answers"
 
 plan "$_tap_n"
