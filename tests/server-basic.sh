@@ -240,7 +240,7 @@ if [ -d "/proc/$SERVER_PID/fd" ]; then
 	fdi=$(curl -s --max-time 5 "$URL/list" | awk -F: '$2 == "fdtest.wav" { print $1 }')
 	# Both tracks once first: released files stay open for the next
 	# request (up to 64), which is no leak.
-	curl -s --max-time 5 -o /dev/null "$URL/stream/0" "$URL/stream/$fdi"
+	curl -s --max-time 5 "$URL/stream/0" "$URL/stream/$fdi" >/dev/null
 	FDS0=$(fds)
 	i=0
 	while [ $i -lt 20 ]; do
