@@ -30,8 +30,9 @@ struct acceptor {
 };
 
 /*
- * Accept every queued connection. Returns false when accept(2) failed
- * for want of descriptors or memory (the caller waits a little).
+ * Accept every queued connection. Returns false when accept(2) failed for
+ * want of descriptors or memory, or for a reason that is not one
+ * connection's (the caller waits a little rather than spin).
  */
 static bool
 accept_all(struct acceptor *a)
@@ -52,15 +53,23 @@ accept_all(struct acceptor *a)
 			log_debug("connection refused: %s", strerror(errno));
 	}
 	switch (errno) {
-	case EMFILE:
-	case ENFILE:
-	case ENOBUFS:
-	case ENOMEM:
+	case EAGAIN: /* the queue is empty */
+	case EINTR:
+	case ECONNABORTED: /* errors of that one connection (accept(2)) */
+	case EPROTO:
+	case EPERM:
+	case ENETDOWN:
+	case ENETUNREACH:
+	case EHOSTDOWN:
+	case EHOSTUNREACH:
+	case ENONET:
+	case ENOPROTOOPT:
+	case EOPNOTSUPP:
+		return true;
+	default: /* EMFILE, ENFILE, ENOBUFS, ENOMEM, or worse */
 		log_warn("cannot accept a connection: %s; retrying in %d ms",
 			 strerror(errno), ACCEPTOR_BACKOFF_MS);
 		return false;
-	default: /* EAGAIN, or an error of that one connection */
-		return true;
 	}
 }
 
@@ -72,14 +81,19 @@ acceptor_main(void *arg)
 			      {.fd = a->stop[0], .events = POLLIN}};
 
 	for (;;) {
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			break;
+		if (poll(p, 2, -1) < 0) {
+			if (errno != EINTR) {
+				log_warn("poll: %s; retrying in %d ms",
+					 strerror(errno), ACCEPTOR_BACKOFF_MS);
+				poll(NULL, 0, ACCEPTOR_BACKOFF_MS);
+			}
+			continue;
+		}
 		if (p[1].revents != 0)
-			break;
+			return NULL;
 		if (p[0].revents != 0 && !accept_all(a))
 			poll(NULL, 0, ACCEPTOR_BACKOFF_MS);
 	}
-	return NULL;
 }
 
 struct acceptor *

@@ -49,8 +49,7 @@
 #define STREAM_BUDGET (32 * 1024 * 1024)
 #define STREAM_CHUNK_MIN (8 * 1024)
 #define STREAM_CHUNK_MAX (256 * 1024)
-/* The response block of a chunked stream, which libmicrohttpd leaves unused.
- */
+/* A chunked stream's response block, which libmicrohttpd leaves unused. */
 #define STREAM_BLOCK_CHUNKED 1024
 /* Streams longer than this give back the send buffer they do not use. */
 #define STREAM_TRIM_MIN (1024 * 1024)
@@ -690,13 +689,13 @@ send_body(struct routes *r, struct MHD_Connection *c, struct access *req,
 	 * into it: a chunked one goes through the connection's own buffer.
 	 * So: never more than the body, nor than our share, and next to
 	 * nothing when chunked. */
-	if (rsize != MHD_SIZE_UNKNOWN)
-		block = chunk_size(r);
-	else if (strcmp(req->version, MHD_HTTP_VERSION_1_1) == 0) {
+	if (rsize == MHD_SIZE_UNKNOWN &&
+	    strcmp(req->version, MHD_HTTP_VERSION_1_1) == 0) {
 		block = STREAM_BLOCK_CHUNKED;
 		s->chunked = true;
-	} else
-		block = STREAM_CHUNK_MIN;
+	} else {
+		block = chunk_size(r);
+	}
 	if (block > s->len)
 		block = s->len > 0 ? (size_t)s->len : 1;
 	resp = MHD_create_response_from_callback(rsize, block, stream_read, s,
