@@ -66,6 +66,7 @@ struct routes {
 	size_t listing_len[LIST_FORMAT_COUNT];
 	char m3u_host[256];  /* the Host the cached m3u was rendered for */
 	atomic_uint streams; /* stream responses alive */
+	uintptr_t page;	     /* the memory page size, for fit_buffer */
 };
 
 struct stream {
@@ -89,6 +90,7 @@ routes_new(const struct config *cfg, struct library *lib)
 		return NULL;
 	r->cfg = cfg;
 	r->lib = lib;
+	r->page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	pthread_mutex_init(&r->lock, NULL);
 	return r;
 }
@@ -404,8 +406,7 @@ static size_t
 fit_buffer(struct stream *s, char *buf, size_t fill, size_t room,
 	   uint64_t left)
 {
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	uintptr_t start = (uintptr_t)buf, end, from, to;
+	uintptr_t page = s->r->page, start = (uintptr_t)buf, end, from, to;
 
 	if (fill < room && fill < left) { /* more pieces follow anyway */
 		end = (start + fill + CHUNK_CRLF) & ~(page - 1);
