@@ -75,6 +75,19 @@ idle_unlink(struct entry *e)
 	cache.idle--;
 }
 
+/* Put e, just released, at the head of the idle list. */
+static void
+idle_push(struct entry *e)
+{
+	e->idle_next = cache.idle_head;
+	if (cache.idle_head != NULL)
+		cache.idle_head->idle_prev = e;
+	else
+		cache.idle_tail = e;
+	cache.idle_head = e;
+	cache.idle++;
+}
+
 /* Take a reference on e. Called with the lock held. */
 static struct ofile *
 take(struct entry *e)
@@ -137,6 +150,7 @@ static struct ofile *
 open_new(int rootfd, const char *relpath, struct stat *st)
 {
 	struct entry *e;
+	unsigned h;
 	int fd;
 
 	fd = open_file(rootfd, relpath);
@@ -167,8 +181,9 @@ open_new(int rootfd, const char *relpath, struct stat *st)
 	e->of.dev = st->st_dev;
 	e->of.ino = st->st_ino;
 	e->refs = 1;
-	e->next = cache.bucket[hash(st->st_dev, st->st_ino)];
-	cache.bucket[hash(st->st_dev, st->st_ino)] = e;
+	h = hash(st->st_dev, st->st_ino);
+	e->next = cache.bucket[h];
+	cache.bucket[h] = e;
 	pthread_mutex_unlock(&cache.lock);
 	return &e->of;
 }
@@ -205,13 +220,8 @@ ofile_release(struct ofile *of)
 		pthread_mutex_unlock(&cache.lock);
 		return;
 	}
-	e->idle_next = cache.idle_head;
-	if (cache.idle_head != NULL)
-		cache.idle_head->idle_prev = e;
-	else
-		cache.idle_tail = e;
-	cache.idle_head = e;
-	if (++cache.idle > OFILE_IDLE_MAX) {
+	idle_push(e);
+	if (cache.idle > OFILE_IDLE_MAX) {
 		old = cache.idle_tail;
 		idle_unlink(old);
 		unhash(old);
