@@ -46,6 +46,16 @@ gone() {
 	return 1
 }
 
+# await_player: wait up to 10 s for the player's PID file, and track the
+# player (PLAYER). Fails if no player wrote it.
+await_player() {
+	wait_for 10 test -s "$T/player.pid"
+	_rc=$?
+	PLAYER=$(cat "$T/player.pid" 2>/dev/null)
+	[ -n "$PLAYER" ] && track "$PLAYER"
+	return $_rc
+}
+
 # size FILE: its size, 0 if missing.
 size() { stat -c %s "$1" 2>/dev/null || echo 0; }
 
@@ -56,10 +66,8 @@ rm -f "$T/player.pid"
 	--player "$SLOW" stream+ "$BIG" >"$T/out1" 2>"$T/err1" </dev/null &
 CPID=$!
 track "$CPID"
-wait_for 10 test -s "$T/player.pid"
+await_player
 ok $? "stream+: the player starts"
-PLAYER=$(cat "$T/player.pid" 2>/dev/null)
-[ -n "$PLAYER" ] && track "$PLAYER"
 wait_for 10 sh -c "[ \$(stat -c %s '$CL/big.wav.part' 2>/dev/null || echo 0) -gt 2000000 ]"
 ok $? "stream+: the .part grows ($(size "$CL/big.wav.part") bytes)"
 [ "$(size "$CL/big.wav.part")" -lt 200000000 ] && ! gone "$CPID"
@@ -125,10 +133,8 @@ rm -f "$T/player.pid"
 	stream "$BIG" >"$T/out3" 2>"$T/err3" </dev/null &
 CPID=$!
 track "$CPID"
-wait_for 10 test -s "$T/player.pid"
+await_player
 ok $? "stream: the player starts"
-PLAYER=$(cat "$T/player.pid" 2>/dev/null)
-[ -n "$PLAYER" ] && track "$PLAYER"
 sleep 0.3
 [ -n "$PLAYER" ] && kill -KILL "$PLAYER"
 wait_for 10 gone "$CPID"
@@ -149,9 +155,7 @@ CPID=$!
 track "$CPID"
 exec 9>"$T/in"
 echo "stream $BIG" >&9
-wait_for 10 test -s "$T/player.pid"
-PLAYER=$(cat "$T/player.pid" 2>/dev/null)
-[ -n "$PLAYER" ] && track "$PLAYER"
+await_player
 sleep 0.3
 [ -n "$PLAYER" ] && kill -KILL "$PLAYER"
 echo "list" >&9
