@@ -2,8 +2,9 @@
  * guard: polices connections. It drops those whose request header has not
  * fully arrived within the header timeout, however slowly it trickles
  * (slowloris; libmicrohttpd's idle timeout alone cannot see that), under
- * many connections gives each socket a share of a send-buffer budget, and
- * corks each answer's start so that it leaves in as few packets as it can.
+ * many connections gives each socket a share of a send-buffer budget, caps
+ * the unsent bytes a socket may queue, and corks each answer's start so
+ * that it leaves in as few packets as it can.
  */
 #ifndef AS_GUARD_H
 #define AS_GUARD_H
