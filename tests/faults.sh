@@ -153,7 +153,8 @@ ok $? "truncated: the server log says why the stream ended"
 
 kill -0 "$SERVER_PID"
 ok $? "the server still runs"
-wait_for 5 sh -c "curl -s --max-time 5 '$URL/list' | grep -qv del.wav"
+dropped() { curl -sf --max-time 5 "$URL/list" >"$T/l.body" && ! grep -q ':del.wav$' "$T/l.body"; }
+wait_for 5 dropped
 ok $? "/list drops the deleted file"
 
 ### the library folder renamed away and back ##################################
@@ -229,7 +230,8 @@ else
 	is "$(curl_ "$NURL/list" | tr '\n' ' ')" \
 		"0:Locked/locked.wav 1:open.wav " "as nobody: the listing"
 	chmod 000 "$U/library/Locked"
-	wait_for 5 sh -c "curl -s --max-time 5 '$NURL/list' | grep -qvx '0:Locked/locked.wav'"
+	wait_for 5 sh -c "curl -sf --max-time 5 '$NURL/list' | grep -qx '0:open.wav'"
+	ok $? "an unreadable folder: its tracks leave the listing"
 	wait_for 5 log_has 'Locked'
 	ok $? "an unreadable folder: a log line names it"
 	grep -i 'Locked' "$SERVER_LOG" | tail -n 1 | sed 's/^/# log: /'
