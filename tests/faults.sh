@@ -153,8 +153,7 @@ ok $? "truncated: the server log says why the stream ended"
 
 kill -0 "$SERVER_PID"
 ok $? "the server still runs"
-dropped() { curl -sf --max-time 5 "$URL/list" >"$T/l.body" && ! grep -q ':del.wav$' "$T/l.body"; }
-wait_for 5 dropped
+wait_for 5 unlisted del.wav
 ok $? "/list drops the deleted file"
 
 ### the library folder renamed away and back ##################################
@@ -173,7 +172,7 @@ case $code in 200 | 404) r=0 ;; *) r=1 ;; esac
 ok $r "renamed away: a stream gets 200 or a clean 404 (got $code)"
 mv "$T/library.away" "$LIB"
 make_tone "$LIB/new.wav" 0.3 || bail "sox failed"
-wait_for 5 sh -c "curl -s --max-time 5 '$URL/list' | grep -q ':new.wav\$'"
+wait_for 5 listed new.wav
 ok $? "renamed back: /list follows (a file added since shows within 5 s)"
 is "$(fetch back "$URL/stream/0")" 200 "renamed back: streams work"
 cmp -s "$T/back.body" "$LIB/Sub/in-sub.flac"
@@ -230,7 +229,7 @@ else
 	is "$(curl_ "$NURL/list" | tr '\n' ' ')" \
 		"0:Locked/locked.wav 1:open.wav " "as nobody: the listing"
 	chmod 000 "$U/library/Locked"
-	wait_for 5 sh -c "curl -sf --max-time 5 '$NURL/list' | grep -qx '0:open.wav'"
+	wait_for 5 unlisted Locked/locked.wav "$NURL"
 	ok $? "an unreadable folder: its tracks leave the listing"
 	wait_for 5 log_has 'Locked'
 	ok $? "an unreadable folder: a log line names it"
@@ -239,7 +238,7 @@ else
 	printf '%s\n' "$L" | grep -q 'open.wav$'
 	ok $? "an unreadable folder: the rest is still listed ($(printf %s "$L" | tr '\n' ' '))"
 	chmod 755 "$U/library/Locked"
-	wait_for 5 sh -c "curl -s --max-time 5 '$NURL/list' | grep -q 'Locked/locked.wav'"
+	wait_for 5 listed Locked/locked.wav "$NURL"
 	ok $? "readable again: its tracks come back within 5 s"
 	chmod 000 "$U/library"
 	touch "$LIB" # nothing: just time for a rescan
@@ -248,7 +247,7 @@ else
 	chmod 755 "$U/library"
 	cp "$LIB/z.wav" "$U/library/later.wav"
 	chmod a+r "$U/library/later.wav"
-	wait_for 5 sh -c "curl -s --max-time 5 '$NURL/list' | grep -q 'later.wav'"
+	wait_for 5 listed later.wav "$NURL"
 	ok $? "readable again: /list follows"
 	stop_server
 	SERVER_LOG="$T/server.log"

@@ -187,6 +187,15 @@ fetch() {
 	[ -f "$T/$_n.hdr" ] || : >"$T/$_n.hdr"
 }
 
+# listed PATH [BASE] / unlisted PATH [BASE]: is PATH in BASE/list (default
+# $URL) right now? Both fail when /list cannot be fetched, so a server that
+# does not answer never looks like one that dropped a track. The listing
+# they saw stays in $T/list.body, as `fetch list` leaves it.
+list_now() { curl -sSf --max-time 5 "${1:-$URL}/list" >"$T/list.body"; }
+in_list() { cut -d: -f2- "$T/list.body" | grep -qxF -- "$1"; }
+listed() { list_now "${2:-}" && in_list "$1"; }
+unlisted() { list_now "${2:-}" && ! in_list "$1"; }
+
 # hdr NAME FIELD: the first value of response header FIELD, trimmed.
 hdr() {
 	awk -v k="$2" 'BEGIN { k = tolower(k) }

@@ -29,16 +29,6 @@ within() {
 	done
 }
 
-# listed PATH / unlisted PATH: is PATH in /list right now?
-listed() {
-	curl -sS --max-time 5 "$URL/list" >"$T/l.now" || return 1
-	cut -d: -f2- "$T/l.now" | grep -qxF -- "$1"
-}
-unlisted() {
-	curl -sS --max-time 5 "$URL/list" >"$T/l.now" || return 1
-	! cut -d: -f2- "$T/l.now" | grep -qxF -- "$1"
-}
-
 # size_is PATH SIZE: the JSON listing gives PATH that size.
 size_is() {
 	curl -sS --max-time 5 "$URL/list?format=json" >"$T/j.now" || return 1

@@ -373,8 +373,7 @@ ok $? "the stream of a deleted file ends well"
 cmp -s "$T/big.out" "$T/big.ref"
 ok $? "the stream of a deleted file delivers every original byte"
 
-wait_for 5 sh -c "! curl -s --max-time 5 '$URL/list' | grep -q ':big.wav\$'"
-fetch list "$URL/list" >/dev/null
+wait_for 5 unlisted big.wav
 slow_stream big2.wav "$T/big2.out"
 wait_for 10 big_enough "$T/big2.out"
 ok $? "a slow stream of big2.wav has started"
@@ -392,7 +391,6 @@ ok $? "the stream of a replaced file delivers the original bytes"
 # after every other (byte order, as /list is sorted), so when the watcher
 # drops it its index names no other track, whichever of the watcher and
 # the next request comes first.
-listed() { fetch list "$URL/list" >/dev/null && grep -q ":$1\$" "$T/list.body"; }
 ZC="🎵 cache.wav"
 head -c 100000 /dev/urandom >"$LIB/$ZC"
 wait_for 5 listed "$ZC"
