@@ -561,10 +561,14 @@ apply_changes(struct library *lib, bool full)
 
 	if (lib->watch != NULL)
 		watch_take(lib->watch, &all, &paths, &n);
-	if (full || all)
+	if (full || all) {
+		log_debug("rescan: the whole library");
 		library_rescan(lib);
-	else if (n > 0 && library_update(lib, paths, n) != 0)
-		library_rescan(lib);
+	} else if (n > 0) {
+		log_debug("rescan: %zu path(s), the first %s", n, paths[0]);
+		if (library_update(lib, paths, n) != 0)
+			library_rescan(lib);
+	}
 	watch_paths_free(paths, n);
 }
 

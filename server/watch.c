@@ -18,10 +18,16 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+/*
+ * No IN_CLOSE_WRITE: TagLib opens every file read-write to read its tags
+ * (its C API has no read-only open), so the tagger's own reads would come
+ * back as changes, a rescan for each file. A write that changes a file
+ * raises IN_MODIFY, a truncate too, and touch raises IN_ATTRIB; a file
+ * written only through mmap waits for the periodic rescan.
+ */
 #define WATCH_MASK                                                            \
-	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |                \
-	 IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF |            \
-	 IN_MOVE_SELF | IN_ONLYDIR)
+	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY |    \
+	 IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 
 static char ambiguous[] = ""; /* marks a folder seen under two paths */
 

@@ -169,6 +169,37 @@ test_hidden_ignored(void **state)
 	watch_paths_free(paths, n);
 }
 
+/* A file opened read-write and closed unchanged (TagLib reading its tags)
+ * is no change; a write to one is. */
+static void
+test_read_write_open_is_no_change(void **state)
+{
+	struct fixture *f = *state;
+	char p[PATH_MAX], **paths;
+	size_t n;
+	bool full;
+	int fd;
+
+	touch(f, "read.mp3");
+	touch(f, "written.mp3");
+	add(f, "");
+	path_of(f, "read.mp3", p, sizeof p);
+	fd = open(p, O_RDWR);
+	assert_true(fd >= 0);
+	close(fd);
+	path_of(f, "written.mp3", p, sizeof p);
+	fd = open(p, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "x", 1), 1);
+	close(fd);
+	settle(f);
+	take(f, &full, &paths, &n);
+	assert_false(full);
+	assert_int_equal(n, 1);
+	assert_string_equal(paths[0], "written.mp3");
+	watch_paths_free(paths, n);
+}
+
 static void
 test_folder_under_two_paths_asks_for_all(void **state)
 {
@@ -220,6 +251,8 @@ main(void)
 			test_new_folder_covers_its_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hidden_ignored, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_read_write_open_is_no_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_folder_under_two_paths_asks_for_all, setup,
 			teardown),
