@@ -110,63 +110,57 @@ take(struct fixture *f, bool *full, char ***paths, size_t *n)
 	watch_take(f->w, full, paths, n);
 }
 
+/* After settle: no full rescan asked for, and want the one changed path. */
+static void
+expect_only(struct fixture *f, const char *want)
+{
+	char **paths;
+	size_t n;
+	bool full;
+
+	take(f, &full, &paths, &n);
+	assert_false(full);
+	assert_int_equal(n, 1);
+	assert_string_equal(paths[0], want);
+	watch_paths_free(paths, n);
+}
+
 static void
 test_file_in_subfolder(void **state)
 {
 	struct fixture *f = *state;
-	char **paths;
-	size_t n;
-	bool full;
 
 	make_dir(f, "a");
 	add(f, "");
 	add(f, "a");
 	touch(f, "a/song.flac");
 	settle(f);
-	take(f, &full, &paths, &n);
-	assert_false(full);
-	assert_int_equal(n, 1);
-	assert_string_equal(paths[0], "a/song.flac");
-	watch_paths_free(paths, n);
+	expect_only(f, "a/song.flac");
 }
 
 static void
 test_new_folder_covers_its_files(void **state)
 {
 	struct fixture *f = *state;
-	char **paths;
-	size_t n;
-	bool full;
 
 	add(f, "");
 	make_dir(f, "b");
 	add(f, "b"); /* as the library's scan of "b" would */
 	touch(f, "b/x.mp3");
 	settle(f);
-	take(f, &full, &paths, &n);
-	assert_false(full);
-	assert_int_equal(n, 1); /* "b/x.mp3" is below "b" */
-	assert_string_equal(paths[0], "b");
-	watch_paths_free(paths, n);
+	expect_only(f, "b"); /* "b/x.mp3" is below "b" */
 }
 
 static void
 test_hidden_ignored(void **state)
 {
 	struct fixture *f = *state;
-	char **paths;
-	size_t n;
-	bool full;
 
 	add(f, "");
 	touch(f, ".hidden.mp3");
 	touch(f, "seen.mp3");
 	settle(f);
-	take(f, &full, &paths, &n);
-	assert_false(full);
-	assert_int_equal(n, 1);
-	assert_string_equal(paths[0], "seen.mp3");
-	watch_paths_free(paths, n);
+	expect_only(f, "seen.mp3");
 }
 
 /* A file opened read-write and closed unchanged (TagLib reading its tags)
@@ -175,9 +169,7 @@ static void
 test_read_write_open_is_no_change(void **state)
 {
 	struct fixture *f = *state;
-	char p[PATH_MAX], **paths;
-	size_t n;
-	bool full;
+	char p[PATH_MAX];
 	int fd;
 
 	touch(f, "read.mp3");
@@ -193,11 +185,7 @@ test_read_write_open_is_no_change(void **state)
 	assert_int_equal(write(fd, "x", 1), 1);
 	close(fd);
 	settle(f);
-	take(f, &full, &paths, &n);
-	assert_false(full);
-	assert_int_equal(n, 1);
-	assert_string_equal(paths[0], "written.mp3");
-	watch_paths_free(paths, n);
+	expect_only(f, "written.mp3");
 }
 
 static void
@@ -207,7 +195,6 @@ test_folder_under_two_paths_asks_for_all(void **state)
 	char **paths;
 	size_t n;
 	bool full;
-
 	char target[PATH_MAX], link[PATH_MAX];
 
 	make_dir(f, "real");
