@@ -53,6 +53,8 @@ struct guard_entry {
 	int fd;
 	bool waiting;	       /* for a request header */
 	bool dropped;	       /* shut down already */
+	bool corked;	       /* TCP_CORK is on (see set_cork) */
+	bool settled;	       /* libmicrohttpd's one uncork is past */
 	struct timespec since; /* when the wait began */
 };
 
@@ -207,52 +209,101 @@ guard_notify(void *cls, struct MHD_Connection *c, void **socket_ctx,
 }
 
 /*
- * Hold back (on) or send at once (off) what is written to the socket.
- * libmicrohttpd sends a chunked answer's header, each chunk and the last
- * chunk in separate send(2)s with TCP_NODELAY: three packets, three
- * wake-ups of the client, for a small track. Corked from the end of the
- * request header, the header leaves with the first piece of the body (and,
- * for a small track, with the whole answer).
+ * Corking. libmicrohttpd sends a chunked answer's header, each chunk and
+ * the last chunk in separate send(2)s with TCP_NODELAY: three packets,
+ * three wake-ups of the client, for a small track. Corked from the end of
+ * the request header, the header leaves with the first piece of the body
+ * (and, for a small track, with the whole answer).
+ *
+ * The socket stays corked between requests: at the end of one, setting
+ * TCP_NODELAY sends what the cork holds (tcp(7): it flushes even while
+ * corked), so a keep-alive request costs one setsockopt instead of an
+ * on/off pair. A stream uncorks at its second read (guard_push) and the
+ * next request's header corks again.
+ *
+ * libmicrohttpd does not know the state of a socket handed to it
+ * (MHD_add_connection), so it uncorks it once, at its second pushed send,
+ * and leaves the cork alone from then on. Until that uncork has been seen
+ * (settled), the end of a request asks the socket whether it is corked.
+ *
+ * corked and settled are only touched by the connection's own thread:
+ * libmicrohttpd calls all of a connection's callbacks from the thread that
+ * serves it.
  */
 static void
-cork(int fd, bool on)
+set_cork(struct guard_entry *e, bool on)
 {
 	int v = on;
 
-	setsockopt(fd, IPPROTO_TCP, TCP_CORK, &v, sizeof v);
+	if (e->corked == on)
+		return;
+	setsockopt(e->fd, IPPROTO_TCP, TCP_CORK, &v, sizeof v);
+	e->corked = on;
+}
+
+/* Send what the cork holds now, and leave the socket corked. */
+static void
+flush(struct guard_entry *e)
+{
+	int v = 0;
+	socklen_t len = sizeof v;
+
+	if (!e->settled &&
+	    getsockopt(e->fd, IPPROTO_TCP, TCP_CORK, &v, &len) == 0 && !v) {
+		e->corked = false; /* libmicrohttpd took the cork off */
+		e->settled = true;
+	}
+	v = 1;
+	if (e->corked)
+		setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &v, sizeof v);
+}
+
+/* c's entry, or NULL if it has none (out of memory at its start). */
+static struct guard_entry *
+entry_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
 }
 
 void
-guard_push(int fd)
+guard_push(struct MHD_Connection *c)
 {
-	cork(fd, false);
+	struct guard_entry *e = entry_of(c);
+
+	if (e != NULL)
+		set_cork(e, false);
 }
 
 static void
-set_waiting(struct MHD_Connection *c, bool waiting)
+set_waiting(struct guard_entry *e, bool waiting)
 {
-	const union MHD_ConnectionInfo *ci;
-	struct guard_entry *e;
-
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	if (ci == NULL || ci->socket_context == NULL)
-		return;
-	e = ci->socket_context;
 	pthread_mutex_lock(&guard.lock);
 	e->waiting = waiting;
 	now(&e->since);
 	pthread_mutex_unlock(&guard.lock);
-	cork(e->fd, !waiting);
 }
 
 void
 guard_header_done(struct MHD_Connection *c)
 {
-	set_waiting(c, false);
+	struct guard_entry *e = entry_of(c);
+
+	if (e == NULL)
+		return;
+	set_waiting(e, false);
+	set_cork(e, true);
 }
 
 void
 guard_request_done(struct MHD_Connection *c)
 {
-	set_waiting(c, true);
+	struct guard_entry *e = entry_of(c);
+
+	if (e == NULL)
+		return;
+	set_waiting(e, true);
+	flush(e);
 }

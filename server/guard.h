@@ -28,10 +28,13 @@ void guard_notify(void *cls, struct MHD_Connection *c, void **socket_ctx,
  */
 void guard_header_done(struct MHD_Connection *c);
 
-/* Send what the socket (descriptor fd) holds back, now. */
-void guard_push(int fd);
+/* Uncork c's socket: what it holds goes now, and what follows at once. */
+void guard_push(struct MHD_Connection *c);
 
-/* The request on c is complete (and pushed): a new header is awaited. */
+/*
+ * The request on c is complete: what the socket holds goes now, and a new
+ * header is awaited.
+ */
 void guard_request_done(struct MHD_Connection *c);
 
 #endif

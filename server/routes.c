@@ -75,7 +75,7 @@ struct stream {
 	uint64_t base; /* file offset of the first byte */
 	uint64_t len;  /* bytes to send */
 	struct access *req;
-	int fd;		 /* the client's socket, corked until the 2nd read */
+	struct MHD_Connection *conn; /* corked until the 2nd read; then NULL */
 	bool chunked;	 /* read into libmicrohttpd's connection buffer */
 	char *buf;	 /* that buffer at the last read */
 	size_t resident; /* its bytes that may hold pages: zeroed or filled */
@@ -439,12 +439,12 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 
 	if (pos >= s->len)
 		return MHD_CONTENT_READER_END_OF_STREAM;
-	if (pos > 0 && s->fd >= 0) {
+	if (pos > 0 && s->conn != NULL) {
 		/* The header and the first piece are out of our hands: let
 		 * them go. (A stream that ends here stays corked until its
 		 * last chunk is written too: guard_request_done.) */
-		guard_push(s->fd);
-		s->fd = -1;
+		guard_push(s->conn);
+		s->conn = NULL;
 	}
 	if (max > s->len - pos)
 		max = (size_t)(s->len - pos);
@@ -666,7 +666,6 @@ send_body(struct routes *r, struct MHD_Connection *c, struct access *req,
 	struct MHD_Response *resp;
 	const char *dl;
 	size_t block;
-	const union MHD_ConnectionInfo *ci;
 	struct stream *s;
 	char cr[96], cd[PATH_MAX * 3 + 64];
 
@@ -676,8 +675,7 @@ send_body(struct routes *r, struct MHD_Connection *c, struct access *req,
 		return MHD_NO;
 	}
 	s->r = r;
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-	s->fd = ci != NULL ? ci->connect_fd : -1;
+	s->conn = c;
 	atomic_fetch_add(&r->streams, 1);
 	s->of = o->of;
 	s->req = req;

@@ -8,17 +8,6 @@
 PYTHON=python3
 [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
 
-# timed STATUS NAME: a time bound. Under valgrind (make check-valgrind sets
-# AS_VALGRIND), which slows the server tens of times, it is skipped.
-timed() {
-	if [ -n "${AS_VALGRIND:-}" ]; then
-		_tap_n=$((_tap_n + 1))
-		echo "ok $_tap_n - $2 # SKIP time bound under valgrind"
-	else
-		ok "$1" "$2"
-	fi
-}
-
 need curl python3 sox
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 
