@@ -50,7 +50,7 @@ index_of() {
 }
 
 # --- list ------------------------------------------------------------
-wait_for 10 sh -c "curl -s '$URL/list' | grep -q resume.wav" ||
+wait_for 10 listed resume.wav ||
 	bail "the server did not list the library"
 curl_ "$URL/list" | sed 's/:/: /' >"$T/want-list"
 client list

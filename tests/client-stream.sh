@@ -18,7 +18,7 @@ make_tone "$LIB/tone.wav" 2 || bail "make_tone"
 truncate -s 512M "$LIB/zz-huge.wav" || bail "truncate"
 ACCESS=$T/access.log
 start_server -l "$LIB" --access-log "$ACCESS"
-wait_for 10 sh -c "curl -s '$URL/list' | grep -q zz-huge" ||
+wait_for 10 listed zz-huge.wav ||
 	bail "the server did not list the library"
 
 MPV='mpv --no-config --no-video --really-quiet --ao=pcm'
