@@ -30,13 +30,9 @@
 #define FETCH_GET_BUFFER (512L * 1024) /* curl's receive buffer for get */
 /*
  * Body bytes `get` gathers before one write(2): a chunked answer reaches
- * the write callback a chunk (~16 KiB) at a time. 256 KiB writes a GiB in
- * 4,096 calls. 1 MiB made fewer but was erratic on a VM: such writes fill
- * the page cache with large folios, and when those came from memory the
- * host had taken back, a 1 GiB get took 1.0-1.7 s instead of 0.5 s (three
- * runs in eight; 256 KiB: 0.49-0.68 s in all eight).
+ * the write callback a chunk (~16 KiB) at a time.
  */
-#define FETCH_WRITE_BUFFER ((size_t)256 * 1024)
+#define FETCH_WRITE_BUFFER SAVE_WRITE_CHUNK
 #define FETCH_PROGRESS_NS 100000000LL /* redraw the bar at most 10 times/s */
 
 static volatile sig_atomic_t fetch_sigint;

@@ -21,7 +21,7 @@
 #include "xmalloc.h"
 
 #define STREAM_POLL_MS 250 /* longest wait: bounds the Ctrl-C latency */
-#define STREAM_FILE_CHUNK ((size_t)1024 * 1024) /* file bytes per turn */
+#define STREAM_FILE_CHUNK SAVE_WRITE_CHUNK /* file bytes per turn */
 
 struct stream {
 	struct client *c;
