@@ -43,12 +43,6 @@ requests() {
 	grep -c "$1" "$ACCESS" 2>/dev/null || true
 }
 
-# index_of PATH: the index the server gives PATH.
-index_of() {
-	curl_ "$URL/list" | awk -F: -v p="$1" \
-		'{ i = index($0, ":"); if (substr($0, i + 1) == p) print $1 }'
-}
-
 # --- list ------------------------------------------------------------
 wait_for 10 listed resume.wav ||
 	bail "the server did not list the library"

@@ -208,6 +208,14 @@ in_list() { cut -d: -f2- "$T/list.body" | grep -qxF -- "$1"; }
 listed() { list_now "${2:-}" && in_list "$1"; }
 unlisted() { list_now "${2:-}" && ! in_list "$1"; }
 
+# index_of PATH: PATH's index in the last listing seen ($T/list.body, as
+# list_now, listed, unlisted and `fetch list` leave it); empty if absent.
+index_of() {
+	awk -v p="$1" '{ i = index($0, ":")
+		if (substr($0, i + 1) == p) print substr($0, 1, i - 1) }' \
+		"$T/list.body"
+}
+
 # hdr NAME FIELD: the first value of response header FIELD, trimmed.
 hdr() {
 	awk -v k="$2" 'BEGIN { k = tolower(k) }

@@ -225,8 +225,8 @@ fds_back() { [ "$(fds)" -le $((FDS0 + 2)) ]; }
 
 if [ -d "/proc/$SERVER_PID/fd" ]; then
 	head -c 5000000 /dev/urandom >"$LIB/fdtest.wav"
-	wait_for 5 sh -c "curl -s '$URL/list' | grep -q fdtest.wav"
-	fdi=$(curl -s --max-time 5 "$URL/list" | awk -F: '$2 == "fdtest.wav" { print $1 }')
+	wait_for 5 listed fdtest.wav
+	fdi=$(index_of fdtest.wav)
 	# Both tracks once first: released files stay open for the next
 	# request (up to 64), which is no leak.
 	curl -s --max-time 5 "$URL/stream/0" "$URL/stream/$fdi" >/dev/null

@@ -24,13 +24,7 @@ for e in $FORMATS; do
 done
 
 start_server -l "$LIB"
-curl -sS --max-time 10 "$URL/list" >"$T/list" || bail "no /list"
-
-idx() {
-	awk -v p="$1" '{ i = index($0, ":")
-		if (substr($0, i + 1) == p) print substr($0, 1, i - 1) }' \
-		"$T/list"
-}
+list_now || bail "no /list"
 
 # decode OUT SOURCE [MPV ARGS...]: mpv's PCM of SOURCE (a URL or a file),
 # WAV header included, with a deadline.
@@ -72,7 +66,7 @@ duration() {
 
 for e in $FORMATS; do
 	p="mpv test/tone $e.$e"
-	i=$(idx "$p")
+	i=$(index_of "$p")
 	[ -n "$i" ] || bail "$p is not listed"
 	u="$URL/stream/$i"
 

@@ -40,13 +40,6 @@ sys.exit(0 if s == [int(sys.argv[3])] else 1)
 PY
 }
 
-# idx PATH: its index now.
-idx() {
-	curl -sS --max-time 5 "$URL/list" | awk -v p="$1" '
-		{ i = index($0, ":")
-		  if (substr($0, i + 1) == p) print substr($0, 1, i - 1) }'
-}
-
 # expect_listed NAME PATH / expect_unlisted NAME PATH: within 2 s.
 expect_listed() {
 	within 2000 listed "$2"
@@ -194,7 +187,7 @@ ok $? "several SIGHUPs: the server still runs"
 
 big_enough() { [ -f "$1" ] && [ "$(size_of "$1")" -gt 300000 ]; }
 
-i=$(idx big.wav)
+i=$(list_now && index_of big.wav)
 curl -sS --max-time 30 --limit-rate 1000k -o "$T/big.out" \
 	"$URL/stream/$i" &
 slow=$!

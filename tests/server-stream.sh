@@ -74,13 +74,6 @@ r=$?
 ok $r "/list holds exactly the $N tracks, bytewise sorted, no traps"
 [ $r -eq 0 ] || diff "$T/want.list" "$T/list.body" | sed 's/^/# /'
 
-# idx PATH: the track's index from the listing.
-idx() {
-	awk -v p="$1" '{ i = index($0, ":")
-		if (substr($0, i + 1) == p) { print substr($0, 1, i - 1) } }' \
-		"$T/list.body"
-}
-
 # type_for PATH: the Content-Type API.md gives the extension.
 type_for() {
 	case $(printf %s "$1" | tr A-Z a-z) in
@@ -135,7 +128,7 @@ done <"$T/want.list"
 P="$A/01 tone.wav"
 F="$LIB/$P"
 S=$(size_of "$F")
-I=$(idx "$P")
+I=$(index_of "$P")
 U="$URL/stream/$I"
 
 fetch get "$U" >/dev/null
@@ -270,7 +263,7 @@ PY
 }
 
 for p in "$P" "$ODD" "日本語/歌.FLAC"; do
-	i=$(idx "$p")
+	i=$(index_of "$p")
 	is "$(fetch dl "$URL/stream/$i?download=1")" 200 "download $p: 200"
 	disposition dl "${p##*/}"
 	ok $? "download $p: Content-Disposition attachment; filename*=UTF-8''..."
@@ -328,7 +321,7 @@ ok $? "JSON 404: status and the track count in the message"
 
 ### the zero-byte track #######################################################
 
-Z=$(idx empty.wav)
+Z=$(index_of empty.wav)
 is "$(fetch z "$URL/stream/$Z")" 200 "zero-byte track: 200"
 is "$(size_of "$T/z.body")" 0 "zero-byte track: an empty body"
 is "$(fetch z "$URL/stream/$Z" -I)" 200 "zero-byte track: HEAD 200"
@@ -342,9 +335,9 @@ done
 
 ### links #####################################################################
 
-is "$(idx out.ogg)$(idx prefix.ogg)$(idx dangling.ogg)" "" \
+is "$(index_of out.ogg)$(index_of prefix.ogg)$(index_of dangling.ogg)" "" \
 	"links out of the library, the prefix trap and a dangling link: unlisted"
-i=$(idx inlink.ogg)
+i=$(index_of inlink.ogg)
 fetch lk "$URL/stream/$i" >/dev/null
 cmp -s "$T/lk.body" "$LIB/x.ogg"
 ok $? "a link inside the library streams its target"
@@ -353,7 +346,7 @@ ok $? "a link inside the library streams its target"
 
 # slow_stream PATH OUT: stream PATH at 4 MB/s into OUT, in the background.
 slow_stream() {
-	_i=$(idx "$1")
+	_i=$(index_of "$1")
 	curl -sS --max-time 30 --limit-rate 4000k -o "$2" \
 		"$URL/stream/$_i" &
 	SLOW=$!
@@ -394,7 +387,7 @@ ok $? "the stream of a replaced file delivers the original bytes"
 ZC="🎵 cache.wav"
 head -c 100000 /dev/urandom >"$LIB/$ZC"
 wait_for 5 listed "$ZC"
-zi=$(idx "$ZC")
+zi=$(index_of "$ZC")
 is "$(fetch c1 "$URL/stream/$zi")" 200 "a track, once"
 cmp -s "$T/c1.body" "$LIB/$ZC"
 ok $? "... its bytes"
