@@ -22,6 +22,39 @@ number(const char *s, const char *e, uint64_t *out)
 	return parse_u64(s, (size_t)(e - s), out) == PARSE_OK ? 0 : -1;
 }
 
+/*
+ * Find the one non-empty element of the comma-separated list [s, e),
+ * trimmed of OWS, and put it in [*from, *to). False when the list has
+ * none or several. Empty elements do not count: a recipient must skip
+ * them (RFC 9110, 5.6.1), so "bytes=0-1," is one range.
+ */
+static bool
+sole_element(const char *s, const char *e, const char **from, const char **to)
+{
+	const char *comma, *a, *b;
+	unsigned n = 0;
+
+	for (;;) {
+		comma = memchr(s, ',', (size_t)(e - s));
+		a = s;
+		b = comma != NULL ? comma : e;
+		while (a < b && is_ows(*a))
+			a++;
+		while (b > a && is_ows(b[-1]))
+			b--;
+		if (a < b) {
+			/* Several ranges are not worth a multipart answer. */
+			if (++n > 1)
+				return false;
+			*from = a;
+			*to = b;
+		}
+		if (comma == NULL)
+			return n == 1;
+		s = comma + 1;
+	}
+}
+
 enum range_result
 range_parse(const char *hdr, uint64_t size, uint64_t *first, uint64_t *last)
 {
@@ -36,14 +69,8 @@ range_parse(const char *hdr, uint64_t size, uint64_t *first, uint64_t *last)
 	if (strncasecmp(s, "bytes=", 6) != 0)
 		return RANGE_IGNORE;
 	s += 6;
-	e = s + strlen(s);
-	while (s < e && is_ows(*s))
-		s++;
-	while (e > s && is_ows(e[-1]))
-		e--;
-	if (memchr(s, ',', (size_t)(e - s)) != NULL)
-		return RANGE_IGNORE; /* several ranges: not worth a multipart
-				      */
+	if (!sole_element(s, s + strlen(s), &s, &e))
+		return RANGE_IGNORE;
 	dash = memchr(s, '-', (size_t)(e - s));
 	if (dash == NULL)
 		return RANGE_IGNORE;

@@ -456,8 +456,9 @@ ranges = [
     (b"bytes=5-1", "=200"),
     (b"bytes=0x10-0x20", ""),
     (b"bytes= 1 - 2 ", "206"),
-    (b"bytes=1-2,", "206"),
-    (b"bytes=,1-2", "206"),
+    (b"bytes=1-2,", "=206"),  # empty list elements are skipped
+    (b"bytes=,1-2", "=206"),
+    (b"bytes=1-2, ,", "=206"),
     (b"bytes=" + b",".join(b"%d-%d" % (i, i) for i in range(1000)), ""),
     (b"bytes=" + b"0-," * 5000 + b"0-", ""),
     (b"bytes=" + b"9" * 5000 + b"-", "416"),

@@ -204,6 +204,25 @@ test_several_ranges(void **state)
 }
 
 static void
+test_empty_elements(void **state)
+{
+	(void)state;
+	/* A recipient skips empty list elements (RFC 9110, 5.6.1). */
+	expect_range("bytes=0-1,", 1000, 0, 1);
+	expect_range("bytes=,0-1", 1000, 0, 1);
+	expect_range("bytes=0-1, ,", 1000, 0, 1);
+	expect_range("bytes= , ,-5", 1000, 995, 999);
+	expect_range("bytes=,,5-", 1000, 5, 999);
+	expect_416("bytes=1000-,", 1000);
+	expect_416("bytes=,-0", 1000);
+	expect_ignore("bytes=,", 1000);
+	expect_ignore("bytes=, ,", 1000);
+	expect_ignore("bytes=0-1,,2-3", 1000);
+	expect_ignore("bytes=,0-1,2-3,", 1000);
+	expect_ignore("bytes=5-1,", 1000);
+}
+
+static void
 test_overflow(void **state)
 {
 	(void)state;
@@ -349,6 +368,7 @@ main(void)
 		cmocka_unit_test(test_empty_file),
 		cmocka_unit_test(test_reversed),
 		cmocka_unit_test(test_several_ranges),
+		cmocka_unit_test(test_empty_elements),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_inner_whitespace),
