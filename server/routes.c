@@ -609,14 +609,30 @@ stream_headers(const struct routes *r, struct MHD_Response *resp,
 	add_cors(r, resp);
 }
 
+/* The reader of a response that never sends a body (a 304). */
+static ssize_t
+no_body(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)cls;
+	(void)pos;
+	(void)buf;
+	(void)max;
+	return MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+/*
+ * A 304. libmicrohttpd 0.9.75 gives a 304 the Content-Length of its
+ * response, and RFC 9110 (15.4.5) allows only that of the 200 it stands
+ * for, so the response has the file's size and no body.
+ */
 static enum MHD_Result
 not_modified(const struct routes *r, struct MHD_Connection *c,
 	     const struct opened *o, const char *etag)
 {
 	struct MHD_Response *resp;
 
-	resp = MHD_create_response_from_buffer(0, NULL,
-					       MHD_RESPMEM_PERSISTENT);
+	resp = MHD_create_response_from_callback((uint64_t)o->st.st_size, 1,
+						 no_body, NULL, NULL);
 	if (resp == NULL)
 		return MHD_NO;
 	stream_headers(r, resp, o, etag);

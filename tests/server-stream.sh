@@ -215,6 +215,9 @@ is "$(fetch c "$U" -H 'Range: bytes=0-9' -H "If-Range: $OLD")" 200 \
 is "$(fetch c "$U" -H "If-None-Match: $ETAG")" 304 "If-None-Match: 304"
 is "$(size_of "$T/c.body")" 0 "304: no body"
 is "$(hdr c ETag)" "$ETAG" "304: the ETag"
+# RFC 9110, 15.4.5: a 304's Content-Length, if any, is that of the 200.
+is "$(hdr c Content-Length)" "$(size_of "$F")" \
+	"304: Content-Length is the file's size, not 0"
 is "$(fetch c "$U" -H "If-None-Match: \"a\", $ETAG, \"b\"")" 304 \
 	"If-None-Match with a list: 304"
 is "$(fetch c "$U" -H 'If-None-Match: *')" 304 "If-None-Match: * : 304"
