@@ -133,6 +133,56 @@ header(struct MHD_Connection *c, const char *name)
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
+static enum MHD_Result
+count_host(void *cls, enum MHD_ValueKind kind, const char *key,
+	   const char *value)
+{
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+		++*(unsigned *)cls;
+	return MHD_YES;
+}
+
+/* How many Host field lines the request has. */
+static unsigned
+host_fields(struct MHD_Connection *c)
+{
+	unsigned n = 0;
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_host, &n);
+	return n;
+}
+
+/*
+ * A request target in absolute-form ("http://host:port/path", RFC 9112,
+ * 3.2.2), which a server must accept: its path is routed and its authority
+ * stands in for Host. On true, *path is the path ("/" when the target has
+ * none) and host[0, size) the authority, NUL-terminated: empty when it does
+ * not fit, which the Host check then refuses. False for any other form.
+ */
+static bool
+absolute_form(const char *url, const char **path, char *host, size_t size)
+{
+	const char *a, *end;
+	size_t n;
+
+	if (strncasecmp(url, "http://", 7) == 0)
+		a = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		a = url + 8;
+	else
+		return false;
+	end = a + strcspn(a, "/");
+	n = (size_t)(end - a);
+	if (n >= size)
+		n = 0;
+	memcpy(host, a, n);
+	host[n] = '\0';
+	*path = *end != '\0' ? end : "/";
+	return true;
+}
+
 void *
 routes_begin(void *cls, const char *uri, struct MHD_Connection *c)
 {
@@ -336,11 +386,14 @@ cached_listing(struct routes *r, struct MHD_Connection *c, struct access *req,
 	return ret;
 }
 
-/* The m3u playlist, its URLs built from Host (validated by the caller). */
+/*
+ * The m3u playlist, its URLs built from host (validated by the caller; NULL
+ * for an HTTP/1.0 request without Host).
+ */
 static enum MHD_Result
-m3u_listing(struct routes *r, struct MHD_Connection *c, struct access *req)
+m3u_listing(struct routes *r, struct MHD_Connection *c, struct access *req,
+	    const char *host)
 {
-	const char *host = header(c, MHD_HTTP_HEADER_HOST);
 	char fallback[64];
 
 	if (host == NULL) { /* HTTP/1.0 */
@@ -354,7 +407,7 @@ m3u_listing(struct routes *r, struct MHD_Connection *c, struct access *req)
 
 static enum MHD_Result
 list_route(struct routes *r, struct MHD_Connection *c, struct access *req,
-	   bool m3u_path)
+	   bool m3u_path, const char *host)
 {
 	const char *name = MHD_lookup_connection_value(
 		c, MHD_GET_ARGUMENT_KIND, "format");
@@ -371,7 +424,7 @@ list_route(struct routes *r, struct MHD_Connection *c, struct access *req,
 	} else
 		f = negotiate_accept(header(c, MHD_HTTP_HEADER_ACCEPT));
 	if (f == LIST_FORMAT_M3U)
-		return m3u_listing(r, c, req);
+		return m3u_listing(r, c, req, host);
 	return cached_listing(r, c, req, f, NULL);
 }
 
@@ -841,6 +894,71 @@ unauthorized(const struct routes *r, struct MHD_Connection *c,
 	return queue(c, MHD_HTTP_UNAUTHORIZED, resp);
 }
 
+/* Route a request whose method and host passed; url is its path. */
+static enum MHD_Result
+dispatch(struct routes *r, struct MHD_Connection *c, struct access *req,
+	 const char *url, const char *method, const char *host)
+{
+	bool head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+
+	if (strcmp(url, "/health") == 0)
+		return health(r, c, req);
+	if (!authorized(r, c))
+		return unauthorized(r, c, req);
+	if (strncmp(url, "/stream/", 8) == 0)
+		return stream_route(r, c, req, url + 8, head);
+	if (strcmp(url, "/list") == 0)
+		return list_route(r, c, req, false, host);
+	if (strcmp(url, "/list.m3u") == 0)
+		return list_route(r, c, req, true, host);
+	if (strcmp(url, "/") == 0)
+		return cached_listing(r, c, req, LIST_FORMAT_HTML, NULL);
+	return fail(r, c, req, MHD_HTTP_NOT_FOUND,
+		    "no such page; try /list, /stream/<index> or /health");
+}
+
+/*
+ * Find the request's host (RFC 9112, 3.2 and 3.2.2), then route it: the
+ * authority of an absolute-form target, else the one Host field, which
+ * HTTP/1.1 requires. Several Host fields, a missing one or an invalid one
+ * get a 400 that says what to send.
+ */
+static enum MHD_Result
+route(struct routes *r, struct MHD_Connection *c, struct access *req,
+      const char *url, const char *method, const char *version)
+{
+	char authority[256];
+	const char *host;
+
+	if (host_fields(c) > 1)
+		return fail(r, c, req, MHD_HTTP_BAD_REQUEST,
+			    "more than one Host header; send exactly one, "
+			    "e.g. 'Host: localhost:%u'",
+			    r->cfg->port);
+	if (absolute_form(url, &url, authority, sizeof authority)) {
+		host = authority;
+		if (!listing_host_valid(host))
+			return fail(r, c, req, MHD_HTTP_BAD_REQUEST,
+				    "invalid host in the absolute URL; send "
+				    "http://host[:port]/path, e.g. "
+				    "http://localhost:%u/list",
+				    r->cfg->port);
+	} else {
+		host = header(c, MHD_HTTP_HEADER_HOST);
+		if (host == NULL && strcmp(version, MHD_HTTP_VERSION_1_1) == 0)
+			return fail(r, c, req, MHD_HTTP_BAD_REQUEST,
+				    "an HTTP/1.1 request needs a Host header, "
+				    "e.g. 'Host: localhost:%u'",
+				    r->cfg->port);
+		if (host != NULL && !listing_host_valid(host))
+			return fail(r, c, req, MHD_HTTP_BAD_REQUEST,
+				    "invalid Host header; send host[:port], "
+				    "e.g. localhost:%u",
+				    r->cfg->port);
+	}
+	return dispatch(r, c, req, url, method, host);
+}
+
 enum MHD_Result
 routes_handle(void *cls, struct MHD_Connection *c, const char *url,
 	      const char *method, const char *version, const char *upload_data,
@@ -848,8 +966,6 @@ routes_handle(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct routes *r = cls;
 	struct access *req = *req_cls;
-	const char *host;
-	bool head;
 
 	(void)upload_data;
 	if (req == NULL)
@@ -866,30 +982,5 @@ routes_handle(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_data_size = 0; /* a body on GET means nothing */
 		return MHD_YES;
 	}
-	host = header(c, MHD_HTTP_HEADER_HOST);
-	if (host == NULL && strcmp(version, MHD_HTTP_VERSION_1_1) == 0)
-		return fail(r, c, req, MHD_HTTP_BAD_REQUEST,
-			    "an HTTP/1.1 request needs a Host header, e.g. "
-			    "'Host: localhost:%u'",
-			    r->cfg->port);
-	if (host != NULL && !listing_host_valid(host))
-		return fail(r, c, req, MHD_HTTP_BAD_REQUEST,
-			    "invalid Host header; send host[:port], e.g. "
-			    "localhost:%u",
-			    r->cfg->port);
-	if (strcmp(url, "/health") == 0)
-		return health(r, c, req);
-	if (!authorized(r, c))
-		return unauthorized(r, c, req);
-	head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-	if (strncmp(url, "/stream/", 8) == 0)
-		return stream_route(r, c, req, url + 8, head);
-	if (strcmp(url, "/list") == 0)
-		return list_route(r, c, req, false);
-	if (strcmp(url, "/list.m3u") == 0)
-		return list_route(r, c, req, true);
-	if (strcmp(url, "/") == 0)
-		return cached_listing(r, c, req, LIST_FORMAT_HTML, NULL);
-	return fail(r, c, req, MHD_HTTP_NOT_FOUND,
-		    "no such page; try /list, /stream/<index> or /health");
+	return route(r, c, req, url, method, version);
 }

@@ -348,14 +348,53 @@ garbage = [
      b"X-A: a\r\n  folded\r\nConnection: close\r\n\r\n"),
     ("HTTP/1.1 without Host", b"GET /list HTTP/1.1\r\n"
      b"Connection: close\r\n\r\n"),
-    ("two Host headers", b"GET /list HTTP/1.1\r\nHost: a\r\nHost: b\r\n"
-     b"Connection: close\r\n\r\n"),
     ("a Host with a newline escape and script",
      req(b"/list.m3u", b"X-Y: 1\r\n").replace(
          b"Host: 127.0.0.1", b"Host: <script>alert(1)</script>")),
 ]
 for name, data in garbage:
     case("garbage: " + name, data, ended, need_close=True)
+
+# RFC 9112, 3.2: a request with more than one Host field line gets a 400.
+case("two Host headers: 400",
+     b"GET /list HTTP/1.1\r\nHost: a\r\nHost: b\r\n"
+     b"Connection: close\r\n\r\n", status_in(400, close_ok=False))
+case("two Host headers, cased apart, on HTTP/1.0: 400",
+     b"GET /list HTTP/1.0\r\nHost: a\r\nhost: a\r\n\r\n",
+     status_in(400, close_ok=False))
+
+
+def answer(status, body_ok, what):
+    """Exactly status, with a body that body_ok accepts."""
+
+    def check(ans, rd):
+        if not ans or not ans[0].complete:
+            return False, "incomplete: " + desc(ans, rd)
+        if ans[0].status != status:
+            return False, "status %s, want %d" % (ans[0].status, status)
+        return body_ok(ans[0].body), "the body is not " + what
+
+    return check
+
+
+# RFC 9112, 3.2.2: a server must accept a target in absolute-form, and
+# its authority, not Host, names the host.
+case("an absolute-form target: the listing",
+     req(b"http://127.0.0.1/list"),
+     answer(200, lambda b: b == EXPECTED, "the listing"), need_close=True)
+case("an absolute-form target without a path: the page",
+     req(b"HTTP://127.0.0.1"),
+     answer(200, lambda b: b.startswith(b"<!DOCTYPE html>"), "the page"),
+     need_close=True)
+case("an absolute-form m3u: URLs from the target, not Host",
+     req(b"http://music.example:8000/list.m3u"),
+     answer(200, lambda b: b"\nhttp://music.example:8000/stream/0\n" in b
+            and b"127.0.0.1" not in b, "built on music.example:8000"),
+     need_close=True)
+for target in (b"http://user@127.0.0.1/list", b"http:///list",
+               b"http://" + b"a" * 300 + b"/list"):
+    case("absolute-form %s: 400" % target[:24].decode(), req(target),
+         status_in(400, close_ok=False), need_close=True)
 
 case("a 100 KB header: 200, 431 or a close",
      req(b"/list", b"X-Big: " + b"a" * 100 * 1024 + b"\r\n"),
