@@ -4,6 +4,7 @@
 #include "precond.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,15 +30,16 @@ skip_ows_commas(const char *s)
 }
 
 /*
- * Does the entity-tag list in[] contain etag (weak comparison: W/ prefixes
- * are ignored on both sides)? "*" matches anything. A malformed list
- * matches nothing.
+ * Does the entity-tag list in[] contain etag? Weak comparison ignores W/
+ * prefixes on both sides; strong comparison (etag is then strong) lets no
+ * weak tag match. "*" matches anything. A malformed list matches nothing.
  */
 static bool
-list_matches(const char *in, const char *etag)
+list_matches(const char *in, const char *etag, bool strong)
 {
 	const char *s = skip_ows_commas(in), *end;
 	size_t elen;
+	bool weak;
 
 	if (*s == '*')
 		return true;
@@ -45,18 +47,31 @@ list_matches(const char *in, const char *etag)
 		etag += 2;
 	elen = strlen(etag);
 	while (*s != '\0') {
-		if (s[0] == 'W' && s[1] == '/')
+		weak = s[0] == 'W' && s[1] == '/';
+		if (weak)
 			s += 2;
 		if (*s != '"')
 			return false;
 		end = strchr(s + 1, '"');
 		if (end == NULL)
 			return false;
-		if ((size_t)(end + 1 - s) == elen &&
+		if (!(strong && weak) && (size_t)(end + 1 - s) == elen &&
 		    memcmp(s, etag, elen) == 0)
 			return true;
 		s = skip_ows_commas(end + 1);
 	}
+	return false;
+}
+
+bool
+precond_failed(const char *im, const char *ius, const char *etag, time_t mtime)
+{
+	time_t t;
+
+	if (im != NULL)
+		return !list_matches(im, etag, true);
+	if (ius != NULL && httpdate_parse(ius, &t) == 0)
+		return mtime > t;
 	return false;
 }
 
@@ -67,7 +82,7 @@ precond_not_modified(const char *inm, const char *ims, const char *etag,
 	time_t t;
 
 	if (inm != NULL)
-		return list_matches(inm, etag);
+		return list_matches(inm, etag, false);
 	if (ims != NULL && httpdate_parse(ims, &t) == 0)
 		return mtime <= t;
 	return false;

@@ -692,6 +692,22 @@ not_modified(const struct routes *r, struct MHD_Connection *c,
 	return queue(c, MHD_HTTP_NOT_MODIFIED, resp);
 }
 
+/* An error about track o, with its validators; NULL on ENOMEM. */
+static struct MHD_Response *
+track_error(const struct routes *r, struct MHD_Connection *c,
+	    struct access *req, const struct opened *o, const char *etag,
+	    unsigned status, const char *msg)
+{
+	struct MHD_Response *resp = error_response(r, c, req, status, msg);
+
+	if (resp == NULL)
+		return NULL;
+	stream_headers(r, resp, o, etag);
+	/* the error body's own type wins over the track's */
+	MHD_del_response_header(resp, "Content-Type", o->type);
+	return resp;
+}
+
 static enum MHD_Result
 unsatisfiable(const struct routes *r, struct MHD_Connection *c,
 	      struct access *req, const struct opened *o, const char *etag)
@@ -712,14 +728,33 @@ unsatisfiable(const struct routes *r, struct MHD_Connection *c,
 			     size, size - 1);
 	if (n < 0 || snprintf(cr, sizeof cr, "bytes */%" PRIu64, size) < 0)
 		return MHD_NO;
-	resp = error_response(r, c, req, MHD_HTTP_RANGE_NOT_SATISFIABLE, msg);
+	resp = track_error(r, c, req, o, etag, MHD_HTTP_RANGE_NOT_SATISFIABLE,
+			   msg);
 	if (resp == NULL)
 		return MHD_NO;
-	stream_headers(r, resp, o, etag);
-	/* the error body's own type wins over the track's */
-	MHD_del_response_header(resp, "Content-Type", o->type);
 	MHD_add_response_header(resp, "Content-Range", cr);
 	return queue(c, MHD_HTTP_RANGE_NOT_SATISFIABLE, resp);
+}
+
+/* A 412: If-Match or If-Unmodified-Since no longer holds. */
+static enum MHD_Result
+precondition_failed(const struct routes *r, struct MHD_Connection *c,
+		    struct access *req, const struct opened *o,
+		    const char *etag)
+{
+	char msg[ERROR_MESSAGE_MAX], date[HTTPDATE_LEN];
+
+	if (httpdate_format(o->st.st_mtime, date, sizeof date) != 0)
+		copy_bounded(date, sizeof date, "at an unknown date");
+	if (snprintf(msg, sizeof msg,
+		     "precondition failed: the track is now ETag %s, "
+		     "last modified %s; ask again without If-Match and "
+		     "If-Unmodified-Since",
+		     etag, date) < 0)
+		return MHD_NO;
+	return queue(c, MHD_HTTP_PRECONDITION_FAILED,
+		     track_error(r, c, req, o, etag,
+				 MHD_HTTP_PRECONDITION_FAILED, msg));
 }
 
 /*
@@ -805,6 +840,12 @@ stream_route(struct routes *r, struct MHD_Connection *c, struct access *req,
 		     (uint64_t)o.st.st_size,
 		     (int64_t)o.st.st_mtim.tv_sec * 1000000000 +
 			     o.st.st_mtim.tv_nsec);
+	if (precond_failed(header(c, MHD_HTTP_HEADER_IF_MATCH),
+			   header(c, MHD_HTTP_HEADER_IF_UNMODIFIED_SINCE),
+			   etag, o.st.st_mtime)) {
+		ret = precondition_failed(r, c, req, &o, etag);
+		goto out;
+	}
 	if (precond_not_modified(header(c, MHD_HTTP_HEADER_IF_NONE_MATCH),
 				 header(c, MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
 				 etag, o.st.st_mtime)) {

@@ -242,6 +242,35 @@ is "$(fetch c "$U" -H "If-Modified-Since: garbage")" 200 \
 is "$(fetch c "$U" -H 'If-None-Match: "other"' -H "If-Modified-Since: $LM")" \
 	200 "If-None-Match present: If-Modified-Since ignored"
 
+# If-Match (strong comparison) and If-Unmodified-Since: 412 when they no
+# longer hold, checked before anything else (RFC 9110, 13.2.2).
+is "$(fetch c "$U" -H "If-Match: $ETAG")" 200 "If-Match the ETag: 200"
+cmp -s "$T/c.body" "$F"
+ok $? "If-Match the ETag: the whole file"
+is "$(fetch c "$U" -H 'If-Match: *')" 200 "If-Match: * : 200"
+is "$(fetch c "$U" -H "If-Match: \"a\", $ETAG")" 200 \
+	"If-Match with a list holding the ETag: 200"
+is "$(fetch c "$U" -H 'If-Match: "other"')" 412 "If-Match another tag: 412"
+grep -q '^error: precondition failed: the track is now ETag ' "$T/c.body"
+ok $? "412: the message names the current ETag"
+is "$(hdr c ETag)" "$ETAG" "412: the ETag header"
+is "$(hdr c Content-Type)" "text/plain; charset=utf-8" "412: a text error"
+is "$(fetch c "$U" -H "If-Match: W/$ETAG")" 412 \
+	"If-Match the weak tag: 412 (strong comparison)"
+is "$(fetch c "$U" -H 'If-Match: "other"' -H 'Range: bytes=0-9')" 412 \
+	"If-Match another tag with a Range: 412, not 206"
+is "$(fetch c "$U" -I -H 'If-Match: "other"')" 412 "HEAD If-Match another: 412"
+is "$(fetch c "$U" -H "If-Match: $ETAG" -H "If-None-Match: $ETAG")" 304 \
+	"If-Match holds, If-None-Match matches: 304"
+is "$(fetch c "$U" -H "If-Unmodified-Since: $LM")" 200 \
+	"If-Unmodified-Since equal: 200"
+is "$(fetch c "$U" -H "If-Unmodified-Since: $OLD")" 412 \
+	"If-Unmodified-Since older: 412"
+is "$(fetch c "$U" -H "If-Unmodified-Since: garbage")" 200 \
+	"If-Unmodified-Since garbage: ignored, 200"
+is "$(fetch c "$U" -H "If-Match: $ETAG" -H "If-Unmodified-Since: $OLD")" 200 \
+	"If-Match present: If-Unmodified-Since ignored"
+
 ### ?download=1 ###############################################################
 
 # disposition NAME BASENAME: attachment; filename*=UTF-8''<pct-encoded>.

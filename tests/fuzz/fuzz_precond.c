@@ -1,7 +1,8 @@
 /*
  * fuzz_precond: If-None-Match, If-Modified-Since and If-Range over any
  * text. The input is split at the first two NUL bytes into the three
- * header values; the ETag and mtime come from a fixed file.
+ * header values; the ETag and mtime come from a fixed file. The first two
+ * also go in as If-Match and If-Unmodified-Since.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,9 +34,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)precond_not_modified(*inm != '\0' ? inm : NULL,
 				   *ims != '\0' ? ims : NULL, etag,
 				   1700000000);
+	(void)precond_failed(*inm != '\0' ? inm : NULL,
+			     *ims != '\0' ? ims : NULL, etag, 1700000000);
 	(void)precond_if_range(*ifr != '\0' ? ifr : NULL, etag, 1700000000);
 	/* A tag always matches itself; the date it formats parses back. */
 	if (!precond_not_modified(etag, NULL, etag, 1700000000) ||
+	    precond_failed(etag, NULL, etag, 1700000000) ||
 	    !precond_if_range(etag, etag, 1700000000))
 		abort();
 	if (httpdate_parse(inm, &t) == 0) {

@@ -1,6 +1,7 @@
 /*
- * test_precond: ETags, If-None-Match, If-Modified-Since, If-Range, and the
- * three HTTP-date forms they rest on (httpdate).
+ * test_precond: ETags, If-Match, If-Unmodified-Since, If-None-Match,
+ * If-Modified-Since, If-Range, and the three HTTP-date forms they rest on
+ * (httpdate).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -219,6 +220,48 @@ test_ims_garbage(void **state)
 }
 
 static void
+test_im(void **state)
+{
+	(void)state;
+	/* If-Match compares strongly; the request fails when none match. */
+	assert_false(precond_failed(NULL, NULL, ETAG_A, T0));
+	assert_false(precond_failed(ETAG_A, NULL, ETAG_A, T0));
+	assert_false(precond_failed("*", NULL, ETAG_A, T0));
+	assert_false(precond_failed("\"x\", " ETAG_A, NULL, ETAG_A, T0));
+	assert_true(precond_failed(ETAG_OTHER, NULL, ETAG_A, T0));
+	assert_true(precond_failed("\"x\", \"y\"", NULL, ETAG_A, T0));
+	assert_true(precond_failed("W/" ETAG_A, NULL, ETAG_A, T0));
+	assert_false(
+		precond_failed("W/" ETAG_A ", " ETAG_A, NULL, ETAG_A, T0));
+	assert_true(precond_failed("abc123", NULL, ETAG_A, T0));
+	assert_true(precond_failed("", NULL, ETAG_A, T0));
+}
+
+static void
+test_im_wins_over_ius(void **state)
+{
+	(void)state;
+	/* Present: If-Unmodified-Since is ignored, whichever way it goes. */
+	assert_false(precond_failed(ETAG_A, IMF_OLDER, ETAG_A, T0));
+	assert_true(precond_failed(ETAG_OTHER, IMF_NEWER, ETAG_A, T0));
+}
+
+static void
+test_ius(void **state)
+{
+	(void)state;
+	assert_false(precond_failed(NULL, IMF, ETAG_A, T0));
+	assert_false(precond_failed(NULL, RFC850, ETAG_A, T0));
+	assert_false(precond_failed(NULL, IMF_NEWER, ETAG_A, T0));
+	assert_true(precond_failed(NULL, IMF_OLDER, ETAG_A, T0));
+	assert_true(
+		precond_failed(NULL, "Sat Nov  5 08:49:37 1994", ETAG_A, T0));
+	/* A date that does not parse is ignored. */
+	assert_false(precond_failed(NULL, "garbage", ETAG_A, T0));
+	assert_false(precond_failed(NULL, "", ETAG_A, T0));
+}
+
+static void
 test_if_range(void **state)
 {
 	(void)state;
@@ -267,6 +310,9 @@ main(void)
 		cmocka_unit_test(test_inm_wins_over_ims),
 		cmocka_unit_test(test_ims),
 		cmocka_unit_test(test_ims_garbage),
+		cmocka_unit_test(test_im),
+		cmocka_unit_test(test_im_wins_over_ius),
+		cmocka_unit_test(test_ius),
 		cmocka_unit_test(test_if_range),
 		cmocka_unit_test(test_if_range_weak_never),
 		cmocka_unit_test(test_if_range_dates),
