@@ -4,6 +4,7 @@
 #include "args.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "parse.h"
@@ -52,6 +53,29 @@ args_bad_option(int argc, char **argv, int ch)
 	return xasprintf("unknown option %s", word);
 }
 
+/*
+ * Is a a host name or an IP address, as -a takes it? An IPv6 address may
+ * come in brackets, as in a URL ("[::1]"). Letters, digits and ".-_:%"
+ * only: nothing that would make the URL built from it mean something else.
+ */
+static bool
+args_address_ok(const char *a)
+{
+	size_t n = strlen(a);
+
+	if (a[0] == '[') {
+		if (n < 3 || a[n - 1] != ']' || memchr(a, ':', n) == NULL)
+			return false;
+		a++;
+		n -= 2;
+	}
+	if (n == 0)
+		return false;
+	return strspn(a, "abcdefghijklmnopqrstuvwxyz"
+			 "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789.-_:%") == n;
+}
+
 /* Apply one option with an argument; 0 or -1 with *cause set. */
 static int
 args_apply(struct args_options *o, int ch, const char *arg, char **cause)
@@ -60,8 +84,12 @@ args_apply(struct args_options *o, int ch, const char *arg, char **cause)
 
 	switch (ch) {
 	case 'a':
-		if (*arg == '\0') {
-			*cause = xstrdup("-a needs a non-empty address");
+		if (!args_address_ok(arg)) {
+			*cause = xasprintf("-a takes a host name or an IP "
+					   "address, e.g. localhost, 10.0.0.5 "
+					   "or ::1, not '%s' (for a URL, use "
+					   "-u)",
+					   arg);
 			return -1;
 		}
 		o->address = arg;

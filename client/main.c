@@ -124,7 +124,8 @@ static void
 main_setup(struct client *c, const struct args_options *o)
 {
 	const char *env = getenv("AS_PLAYER");
-	bool v6 = strchr(o->address, ':') != NULL;
+	/* An IPv6 address goes in brackets in the URL, unless it has them. */
+	bool v6 = o->address[0] != '[' && strchr(o->address, ':') != NULL;
 
 	memset(c, 0, sizeof(*c));
 	if (o->url != NULL) {

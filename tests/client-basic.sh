@@ -9,7 +9,7 @@ need sox curl
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 [ -x "$AS_CLIENT" ] || bail "no as_client at $AS_CLIENT"
 
-plan 67
+plan 73
 
 LIB=$T/lib
 mkdir -p "$LIB/Artist/Album" "$LIB/deep/er/still" || bail "mkdir"
@@ -226,6 +226,19 @@ grep -q "127.0.0.1.*$PORT" "$T/err"
 ok $? "server down: the message names address and port"
 client -l "$T/none" get 0
 is "$RC" 1 "server down: get exits 1"
+# An IPv6 address, bare or in brackets as in a URL: one pair of brackets.
+for a in ::1 '[::1]'; do
+	timeout 60 "$AS_CLIENT" -a "$a" -p "$PORT" -l "$T/none" list \
+		>"$T/out" 2>"$T/err" </dev/null
+	is "$?" 1 "server down, -a $a: list exits 1"
+	grep -qF "(http://[::1]:$PORT)" "$T/err"
+	ok $? "server down, -a $a: the URL is http://[::1]:$PORT"
+done
+timeout 60 "$AS_CLIENT" -a 'user@host' -p "$PORT" list >"$T/out" \
+	2>"$T/err" </dev/null
+is "$?" 2 "-a user@host: a usage error (exit 2)"
+grep -q "host name or an IP address" "$T/err"
+ok $? "-a user@host: the message says what -a takes"
 
 # --- server killed in the middle of a get -------------------------------
 BIG=$T/big

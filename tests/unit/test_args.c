@@ -126,6 +126,35 @@ test_options_bad(void **state)
 }
 
 static void
+test_options_address(void **state)
+{
+	static const char *const good[] = {
+		"localhost",	"10.0.0.1",	 "::1",		 "[::1]",
+		"fe80::1%eth0", "[2001:db8::7]", "my-box.local", "host_1",
+	};
+	static const char *const bad[] = {
+		"",	    "[]",	 "[::1",	"::1]",
+		"[host]",   "a b",	 "host/x",	"user@host",
+		"host?x=1", "host#frag", "http://host", "[::1]:80x",
+		"host\tx",
+	};
+	const char *v[] = {"as_client", "-a", NULL};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		v[2] = good[i];
+		if (parse_const(v, 3) != 0)
+			fail_msg("-a %s refused", good[i]);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v[2] = bad[i];
+		if (parse_const(v, 3) != -1)
+			fail_msg("-a '%s' accepted", bad[i]);
+	}
+}
+
+static void
 test_options_help_version(void **state)
 {
 	const char *v[] = {"as_client", "-h", "--version"};
@@ -226,6 +255,7 @@ main(void)
 		cmocka_unit_test(test_options_defaults),
 		cmocka_unit_test(test_options_all),
 		cmocka_unit_test(test_options_bad),
+		cmocka_unit_test(test_options_address),
 		cmocka_unit_test(test_options_help_version),
 		cmocka_unit_test(test_size),
 		cmocka_unit_test(test_index),
