@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
 #include "parse.h"
 #include "xmalloc.h"
@@ -76,6 +77,19 @@ args_address_ok(const char *a)
 			 "0123456789.-_:%") == n;
 }
 
+/* Is u an http:// or https:// URL with something after the scheme? */
+static bool
+args_url_ok(const char *u)
+{
+	if (strncasecmp(u, "http://", 7) == 0)
+		u += 7;
+	else if (strncasecmp(u, "https://", 8) == 0)
+		u += 8;
+	else
+		return false;
+	return *u != '\0' && *u != '/';
+}
+
 /* Apply one option with an argument; 0 or -1 with *cause set. */
 static int
 args_apply(struct args_options *o, int ch, const char *arg, char **cause)
@@ -97,6 +111,14 @@ args_apply(struct args_options *o, int ch, const char *arg, char **cause)
 	case 'p':
 		return args_parse_port(arg, &o->port, cause);
 	case 'u':
+		if (!args_url_ok(arg)) {
+			*cause = xasprintf("-u takes an http:// or https:// "
+					   "URL with a host, e.g. "
+					   "http://music.example:3456, not "
+					   "'%s'",
+					   arg);
+			return -1;
+		}
 		o->url = arg;
 		return 0;
 	case 'l':

@@ -9,7 +9,7 @@ need sox curl
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 [ -x "$AS_CLIENT" ] || bail "no as_client at $AS_CLIENT"
 
-plan 73
+plan 75
 
 LIB=$T/lib
 mkdir -p "$LIB/Artist/Album" "$LIB/deep/er/still" || bail "mkdir"
@@ -239,6 +239,11 @@ timeout 60 "$AS_CLIENT" -a 'user@host' -p "$PORT" list >"$T/out" \
 is "$?" 2 "-a user@host: a usage error (exit 2)"
 grep -q "host name or an IP address" "$T/err"
 ok $? "-a user@host: the message says what -a takes"
+timeout 60 "$AS_CLIENT" -u "ftp://127.0.0.1:$PORT" list >"$T/out" \
+	2>"$T/err" </dev/null
+is "$?" 2 "-u ftp://...: a usage error (exit 2)"
+grep -q "http:// or https:// URL" "$T/err"
+ok $? "-u ftp://...: the message says what -u takes"
 
 # --- server killed in the middle of a get -------------------------------
 BIG=$T/big

@@ -155,6 +155,40 @@ test_options_address(void **state)
 }
 
 static void
+test_options_url(void **state)
+{
+	static const char *const good[] = {
+		"http://x:1",
+		"https://music.example",
+		"HTTP://[::1]:3456/",
+		"http://h/base",
+	};
+	static const char *const bad[] = {
+		"",
+		"ftp://x",
+		"http://",
+		"https:///list",
+		"music.example",
+		"http:/x",
+		"file:///etc/passwd",
+	};
+	const char *v[] = {"as_client", "-u", NULL};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		v[2] = good[i];
+		if (parse_const(v, 3) != 0)
+			fail_msg("-u %s refused", good[i]);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v[2] = bad[i];
+		if (parse_const(v, 3) != -1)
+			fail_msg("-u '%s' accepted", bad[i]);
+	}
+}
+
+static void
 test_options_help_version(void **state)
 {
 	const char *v[] = {"as_client", "-h", "--version"};
@@ -256,6 +290,7 @@ main(void)
 		cmocka_unit_test(test_options_all),
 		cmocka_unit_test(test_options_bad),
 		cmocka_unit_test(test_options_address),
+		cmocka_unit_test(test_options_url),
 		cmocka_unit_test(test_options_help_version),
 		cmocka_unit_test(test_size),
 		cmocka_unit_test(test_index),
