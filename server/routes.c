@@ -239,7 +239,10 @@ wants_json(struct MHD_Connection *c)
 	return negotiate_wants_json(header(c, MHD_HTTP_HEADER_ACCEPT));
 }
 
-/* An error body, "error: <message>\n" or JSON; NULL on ENOMEM. */
+/*
+ * An error body, "error: <message>\n" or JSON as Accept asks (so the answer
+ * says Vary: Accept); NULL on ENOMEM.
+ */
 static struct MHD_Response *
 error_response(const struct routes *r, struct MHD_Connection *c,
 	       struct access *req, unsigned status, const char *msg)
@@ -276,8 +279,10 @@ error_response(const struct routes *r, struct MHD_Connection *c,
 			MHD_add_response_header(resp, "Content-Type",
 						"text/plain; charset=utf-8");
 	}
-	if (resp != NULL)
+	if (resp != NULL) {
+		MHD_add_response_header(resp, "Vary", "Accept");
 		add_cors(r, resp);
+	}
 	return resp;
 }
 

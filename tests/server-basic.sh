@@ -127,6 +127,11 @@ case $(hdr j404 Content-Type) in application/json*) r=0 ;; *) r=1 ;; esac
 ok $r "JSON 404: Content-Type application/json"
 json_error j404 404
 ok $? "JSON 404: {\"error\": {\"status\": 404, \"message\": ...}}"
+# The error body is negotiated by Accept, so a cache must key on it.
+for n in e404 j404; do
+	hdr "$n" Vary | tr A-Z a-z | tr ',' '\n' | tr -d ' ' | grep -qx accept
+	ok $? "$n: Vary: Accept on an error"
+done
 
 for m in POST PUT DELETE PATCH OPTIONS; do
 	for p in /list /stream/0 /health /; do
