@@ -253,19 +253,49 @@ run_py() {
 	ok "$_rc" "load.py $1 ran to its end (status $_rc)"
 }
 
+# tcp_states: the TCP states of the server's connections, counted (from
+# /proc/net/tcp: 01 established, 08 close-wait, ...), with their send and
+# receive queues summed: what a failed descriptor check looks into.
+tcp_states() {
+	awk -v port="$(printf '%04X' "$PORT")" '
+		function hex(h,  v, i) {
+			for (i = 1; i <= length(h); i++)
+				v = v * 16 + index("0123456789ABCDEF",
+					substr(toupper(h), i, 1)) - 1
+			return v
+		}
+		FNR > 1 && substr($2, index($2, ":") + 1) == port &&
+		$4 != "0A" {
+			split($5, q, ":"); n[$4]++
+			tx[$4] += hex(q[1]); rx[$4] += hex(q[2])
+		}
+		END { for (s in n) printf "state %s: %d (tx %d, rx %d bytes) ",
+			s, n[s], tx[s], rx[s] }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+# fds_back WHAT: descriptors back to the baseline within 15 s; if not,
+# say in which TCP states the connections stay, and whether they go by
+# the idle timeout (60 s) after all.
+fds_back() {
+	wait_for 15 back_fds && return 0
+	diag "after $1: $(fds) descriptors; $(tcp_states)"
+	wait_for 60 back_fds
+	diag "... $(fds) descriptors another 60 s later; $(tcp_states)"
+	return 1
+}
+
 run_py slow "$STREAMS" "$LISTS"
 diag "after the slow streams: $(fds) descriptors, RSS $(rss) kB"
 back_fds() { [ "$(fds)" -le $((BASE_FDS + 2)) ]; }
-wait_for 15 back_fds
+fds_back "$STREAMS streams"
 ok $? "descriptors back to the baseline after $STREAMS streams ($(fds), baseline $BASE_FDS)"
 MID_RSS=$(rss)
 
 run_py chunked "$CHUNKED"
-wait_for 15 back_fds
+fds_back "$CHUNKED chunked streams"
 ok $? "descriptors back to the baseline after $CHUNKED chunked streams ($(fds))"
 
 run_py hangup "$HANGUPS"
-wait_for 15 back_fds
+fds_back "$HANGUPS hang-ups"
 ok $? "descriptors back to the baseline after $HANGUPS hang-ups ($(fds), baseline $BASE_FDS)"
 back_rss() { [ "$(rss)" -le $((BASE_RSS + RSS_SLACK_KB)) ]; }
 if sanitized; then
@@ -277,7 +307,7 @@ fi
 
 # A second hang-up wave must not grow memory again: a per-client leak would.
 run_py hangup "$HANGUPS"
-wait_for 15 back_fds
+fds_back "a second wave"
 ok $? "descriptors back to the baseline after a second wave ($(fds))"
 AFTER2=$(rss)
 if sanitized; then
