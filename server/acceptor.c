@@ -1,5 +1,5 @@
 /*
- * acceptor: a thread that accepts connections for libmicrohttpd.
+ * acceptor: a thread that accepts connections for the worker loops.
  *
  * It waits in poll(2) on the listening socket and on a pipe that
  * acceptor_stop writes to, then accepts until the queue is empty. When
@@ -25,7 +25,7 @@
 struct acceptor {
 	int fd;	     /* the listening socket */
 	int stop[2]; /* a pipe: readable once acceptor_stop is called */
-	struct MHD_Daemon *daemon;
+	struct loops *loops;
 	pthread_t thread;
 };
 
@@ -47,10 +47,7 @@ accept_all(struct acceptor *a)
 			    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (c < 0)
 			break;
-		/* libmicrohttpd closes c itself when it refuses it */
-		if (MHD_add_connection(a->daemon, c, (struct sockaddr *)&ss,
-				       len) != MHD_YES)
-			log_debug("connection refused: %s", strerror(errno));
+		loops_add(a->loops, c, (struct sockaddr *)&ss, len);
 	}
 	switch (errno) {
 	case EAGAIN: /* the queue is empty */
@@ -97,14 +94,14 @@ acceptor_main(void *arg)
 }
 
 struct acceptor *
-acceptor_start(int fd, struct MHD_Daemon *d)
+acceptor_start(int fd, struct loops *l)
 {
 	struct acceptor *a = calloc(1, sizeof *a);
 
 	if (a == NULL)
 		goto fail;
 	a->fd = fd;
-	a->daemon = d;
+	a->loops = l;
 	if (pipe2(a->stop, O_CLOEXEC) != 0)
 		goto fail;
 	if (pthread_create(&a->thread, NULL, acceptor_main, a) != 0) {

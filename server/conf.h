@@ -26,7 +26,7 @@ struct config {
 	const char *key_file;	 /* TLS private key (PEM), or NULL */
 	const char *token_file;	 /* file holding the shared secret, or NULL */
 	char *token;		 /* the shared secret read from it, or NULL */
-	unsigned threads;	 /* MHD thread pool size */
+	unsigned threads;	 /* worker loops (loop.h) */
 	unsigned max_clients;	 /* concurrent connections */
 	unsigned max_per_ip;	 /* per client address, 0: no limit */
 	unsigned timeout;	 /* idle connection timeout, seconds */

@@ -32,6 +32,7 @@
 #include "guard.h"
 #include "library.h"
 #include "log.h"
+#include "loop.h"
 #include "parse.h"
 #include "routes.h"
 
@@ -532,33 +533,46 @@ unescape(void *cls, struct MHD_Connection *c, char *s)
 	return (size_t)(w - s);
 }
 
+/* What start_daemon needs. */
+struct daemon_args {
+	const struct config *cfg;
+	struct routes *routes;
+	const struct tls *tls;
+};
+
+/*
+ * Start the daemon of worker loop i (loop.h): no thread and no listening
+ * socket of its own (connections come from the acceptor: acceptor.h says
+ * why), and its share of --max-clients. --max-per-ip counts per daemon, as
+ * it did per worker of libmicrohttpd's thread pool.
+ */
 static struct MHD_Daemon *
-start_daemon(const struct config *cfg, struct routes *routes,
-	     const struct tls *tls)
+start_daemon(void *cls, unsigned i)
 {
-	/* connections come from the acceptor (acceptor.h says why) */
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_USE_TURBO | MHD_USE_ERROR_LOG |
-			 MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
+	const struct daemon_args *a = cls;
+	const struct config *cfg = a->cfg;
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG |
+			 MHD_USE_NO_LISTEN_SOCKET;
+	unsigned limit = cfg->max_clients / cfg->threads +
+			 (i < cfg->max_clients % cfg->threads ? 1 : 0);
 	struct MHD_OptionItem tls_ops[] = {
-		{MHD_OPTION_HTTPS_MEM_CERT, 0, tls->cert},
-		{MHD_OPTION_HTTPS_MEM_KEY, 0, tls->key},
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, a->tls->cert},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, a->tls->key},
 		{MHD_OPTION_END, 0, NULL},
 	};
 
-	if (tls->cert != NULL)
+	if (a->tls->cert != NULL)
 		flags |= MHD_USE_TLS;
 	else
 		tls_ops[0].option = MHD_OPTION_END;
 	return MHD_start_daemon(
-		flags, 0, NULL, NULL, routes_handle, routes,
-		MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
-		MHD_OPTION_CONNECTION_LIMIT, cfg->max_clients,
+		flags, 0, NULL, NULL, routes_handle, a->routes,
+		MHD_OPTION_CONNECTION_LIMIT, limit > 0 ? limit : 1,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->conn_memory,
-		MHD_OPTION_URI_LOG_CALLBACK, routes_begin, routes,
-		MHD_OPTION_NOTIFY_COMPLETED, routes_completed, routes,
+		MHD_OPTION_URI_LOG_CALLBACK, routes_begin, a->routes,
+		MHD_OPTION_NOTIFY_COMPLETED, routes_completed, a->routes,
 		MHD_OPTION_NOTIFY_CONNECTION, guard_notify, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
@@ -609,7 +623,8 @@ main(int argc, char **argv)
 	struct config cfg;
 	struct library *lib = NULL;
 	struct routes *routes = NULL;
-	struct MHD_Daemon *d = NULL;
+	struct daemon_args da;
+	struct loops *loops = NULL;
 	struct acceptor *acc = NULL;
 	char *cause = NULL, *cache = NULL;
 	struct tls tls = {NULL, NULL};
@@ -658,15 +673,16 @@ main(int argc, char **argv)
 		fprintf(stderr, "as_server: out of memory or threads\n");
 		goto out;
 	}
-	d = start_daemon(&cfg, routes, &tls);
-	if (d == NULL) {
+	da = (struct daemon_args){&cfg, routes, &tls};
+	loops = loops_start(cfg.threads, start_daemon, &da);
+	if (loops == NULL) {
 		fprintf(stderr, "as_server: libmicrohttpd failed to start%s\n",
 			tls.cert != NULL ? " (is the certificate and key pair "
 					   "valid PEM?)"
 					 : "");
 		goto out;
 	}
-	acc = acceptor_start(fd, d);
+	acc = acceptor_start(fd, loops);
 	fd = -1; /* the acceptor owns it now */
 	if (acc == NULL) {
 		fprintf(stderr, "as_server: out of memory or threads\n");
@@ -685,8 +701,7 @@ main(int argc, char **argv)
 	rc = 0;
 out:
 	acceptor_stop(acc);
-	if (d != NULL)
-		MHD_stop_daemon(d);
+	loops_stop(loops);
 	if (fd >= 0)
 		close(fd);
 	guard_stop();
