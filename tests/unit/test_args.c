@@ -125,6 +125,28 @@ test_options_bad(void **state)
 	assert_int_equal(parse_const(a7, 3), -1);
 }
 
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* "as_client OPT VALUE" parses for every good value, fails for every bad. */
+static void
+expect_values(const char *opt, const char *const *good, size_t ngood,
+	      const char *const *bad, size_t nbad)
+{
+	const char *v[] = {"as_client", opt, NULL};
+	size_t i;
+
+	for (i = 0; i < ngood; i++) {
+		v[2] = good[i];
+		if (parse_const(v, 3) != 0)
+			fail_msg("%s %s refused", opt, good[i]);
+	}
+	for (i = 0; i < nbad; i++) {
+		v[2] = bad[i];
+		if (parse_const(v, 3) != -1)
+			fail_msg("%s '%s' accepted", opt, bad[i]);
+	}
+}
+
 static void
 test_options_address(void **state)
 {
@@ -138,20 +160,9 @@ test_options_address(void **state)
 		"host?x=1", "host#frag", "http://host", "[::1]:80x",
 		"host\tx",
 	};
-	const char *v[] = {"as_client", "-a", NULL};
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		v[2] = good[i];
-		if (parse_const(v, 3) != 0)
-			fail_msg("-a %s refused", good[i]);
-	}
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		v[2] = bad[i];
-		if (parse_const(v, 3) != -1)
-			fail_msg("-a '%s' accepted", bad[i]);
-	}
+	expect_values("-a", good, COUNT(good), bad, COUNT(bad));
 }
 
 static void
@@ -172,20 +183,9 @@ test_options_url(void **state)
 		"http:/x",
 		"file:///etc/passwd",
 	};
-	const char *v[] = {"as_client", "-u", NULL};
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		v[2] = good[i];
-		if (parse_const(v, 3) != 0)
-			fail_msg("-u %s refused", good[i]);
-	}
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		v[2] = bad[i];
-		if (parse_const(v, 3) != -1)
-			fail_msg("-u '%s' accepted", bad[i]);
-	}
+	expect_values("-u", good, COUNT(good), bad, COUNT(bad));
 }
 
 static void
