@@ -40,7 +40,7 @@ struct loop {
 	int epfd; /* the daemon's epoll descriptor, which it owns */
 	int wake; /* eventfd: connections handed over, or stop */
 	pthread_t thread;
-	atomic_bool pending;  /* head is worth a look */
+	atomic_bool queued;   /* head is worth a look */
 	pthread_mutex_t lock; /* guards head, tail and stop */
 	struct pending *head, *tail;
 	bool stop;
@@ -67,7 +67,7 @@ take_pending(struct loop *lp)
 	pthread_mutex_lock(&lp->lock);
 	p = lp->head;
 	lp->head = lp->tail = NULL;
-	atomic_store(&lp->pending, false);
+	atomic_store(&lp->queued, false);
 	stop = lp->stop;
 	pthread_mutex_unlock(&lp->lock);
 	for (; p != NULL; p = next) {
@@ -111,8 +111,8 @@ loop_main(void *arg)
 				 strerror(errno), LOOP_BACKOFF_MS);
 			poll(NULL, 0, LOOP_BACKOFF_MS);
 		}
-		/* pending: a busy loop (ms == 0) does not poll the eventfd */
-		if ((p[1].revents != 0 || atomic_load(&lp->pending)) &&
+		/* queued: a busy loop (ms == 0) does not poll the eventfd */
+		if ((p[1].revents != 0 || atomic_load(&lp->queued)) &&
 		    !take_pending(lp))
 			return NULL;
 		MHD_run(lp->d);
@@ -133,7 +133,7 @@ loop_start(struct loop *lp, struct MHD_Daemon *d)
 	lp->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (lp->wake < 0)
 		goto fail;
-	atomic_init(&lp->pending, false);
+	atomic_init(&lp->queued, false);
 	lp->head = lp->tail = NULL;
 	lp->stop = false;
 	if (pthread_mutex_init(&lp->lock, NULL) != 0)
@@ -156,7 +156,7 @@ loop_wake(struct loop *lp)
 {
 	uint64_t one = 1;
 
-	atomic_store(&lp->pending, true);
+	atomic_store(&lp->queued, true);
 	while (write(lp->wake, &one, sizeof one) < 0 && errno == EINTR)
 		;
 }

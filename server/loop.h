@@ -23,7 +23,8 @@
 struct loops;
 
 /*
- * Start n loops, each on the daemon start(cls, i) returns for i in [0, n).
+ * Start n (at least 1) loops, each on the daemon start(cls, i) returns for
+ * i in [0, n).
  * The daemons must use MHD_USE_EPOLL and no internal thread. NULL on
  * failure, with whatever had started stopped.
  */
