@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "iplimit.h"
 #include "log.h"
 
 #define GUARD_TICK_MS 250
@@ -51,11 +52,13 @@
 struct guard_entry {
 	struct guard_entry *prev, *next;
 	int fd;
-	bool waiting;	       /* for a request header */
-	bool dropped;	       /* shut down already */
-	bool corked;	       /* TCP_CORK is on (see set_cork) */
-	bool settled;	       /* libmicrohttpd's one uncork is past */
-	struct timespec since; /* when the wait began */
+	bool waiting;		      /* for a request header */
+	bool dropped;		      /* shut down already */
+	bool corked;		      /* TCP_CORK is on (see set_cork) */
+	bool settled;		      /* libmicrohttpd's one uncork is past */
+	bool counted;		      /* in guard.ips under key */
+	uint8_t key[IPLIMIT_KEY_LEN]; /* the client's address */
+	struct timespec since;	      /* when the wait began */
 };
 
 static struct {
@@ -65,6 +68,7 @@ static struct {
 	struct guard_entry *head;
 	unsigned count; /* entries on the list */
 	unsigned limit;
+	struct iplimit *ips; /* connections per client, for --max-per-ip */
 	bool running;
 } guard = {.lock = PTHREAD_MUTEX_INITIALIZER,
 	   .wake = PTHREAD_COND_INITIALIZER};
@@ -116,12 +120,16 @@ guard_main(void *arg)
 }
 
 int
-guard_start(unsigned limit)
+guard_start(unsigned limit, unsigned max_per_ip)
 {
 	guard.limit = limit;
+	if (max_per_ip > 0 && (guard.ips = iplimit_new(max_per_ip)) == NULL)
+		return -1;
 	guard.running = true;
 	if (pthread_create(&guard.thread, NULL, guard_main, NULL) != 0) {
 		guard.running = false;
+		iplimit_free(guard.ips);
+		guard.ips = NULL;
 		return -1;
 	}
 	return 0;
@@ -139,6 +147,29 @@ guard_stop(void)
 	pthread_cond_signal(&guard.wake);
 	pthread_mutex_unlock(&guard.lock);
 	pthread_join(guard.thread, NULL);
+	iplimit_free(guard.ips);
+	guard.ips = NULL;
+}
+
+/*
+ * Count e's client against --max-per-ip; false when it is over. Called
+ * with the lock held.
+ */
+static bool
+ip_allowed(struct guard_entry *e, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	if (guard.ips == NULL)
+		return true;
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	/* MHD keeps the whole address: the key reads what its family has */
+	if (ci == NULL ||
+	    !iplimit_key(ci->client_addr,
+			 (socklen_t)sizeof(struct sockaddr_storage), e->key))
+		return true; /* not IP: nothing to count */
+	e->counted = iplimit_take(guard.ips, e->key);
+	return e->counted;
 }
 
 static void
@@ -164,6 +195,12 @@ entry_add(void **socket_ctx, struct MHD_Connection *c)
 		guard.head->prev = e;
 	guard.head = e;
 	count = ++guard.count;
+	if (!ip_allowed(e, c)) {
+		/* libmicrohttpd sees the socket end and closes it */
+		log_debug("over --max-per-ip: closing");
+		shutdown(e->fd, SHUT_RDWR);
+		e->dropped = true;
+	}
 	pthread_mutex_unlock(&guard.lock);
 	*socket_ctx = e;
 	setsockopt(e->fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat,
@@ -192,6 +229,8 @@ entry_remove(void **socket_ctx)
 	if (e->next != NULL)
 		e->next->prev = e->prev;
 	guard.count--;
+	if (e->counted)
+		iplimit_give(guard.ips, e->key);
 	pthread_mutex_unlock(&guard.lock);
 	free(e);
 	*socket_ctx = NULL;

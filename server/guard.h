@@ -1,18 +1,24 @@
 /*
  * guard: polices connections. It drops those whose request header has not
  * fully arrived within the header timeout, however slowly it trickles
- * (slowloris; libmicrohttpd's idle timeout alone cannot see that), under
- * many connections gives each socket a share of a send-buffer budget, caps
- * the unsent bytes a socket may queue, and corks each answer's start so
- * that it leaves in as few packets as it can.
+ * (slowloris; libmicrohttpd's idle timeout alone cannot see that), and
+ * those past --max-per-ip from one address (iplimit.h says why not
+ * libmicrohttpd's own limit). Under many connections it gives each socket
+ * a share of a send-buffer budget; it caps the unsent bytes a socket may
+ * queue, and corks each answer's start so that it leaves in as few packets
+ * as it can.
  */
 #ifndef AS_GUARD_H
 #define AS_GUARD_H
 
 #include <microhttpd.h>
 
-/* Start the watchdog thread; limit in seconds. 0, or -1. */
-int guard_start(unsigned limit);
+/*
+ * Start the watchdog thread; limit in seconds. Past max_per_ip connections
+ * from one client address (0: no limit), a new one is closed at once.
+ * 0, or -1.
+ */
+int guard_start(unsigned limit, unsigned max_per_ip);
 
 /* Stop it (after MHD_stop_daemon). */
 void guard_stop(void);

@@ -543,8 +543,8 @@ struct daemon_args {
 /*
  * Start the daemon of worker loop i (loop.h): no thread and no listening
  * socket of its own (connections come from the acceptor: acceptor.h says
- * why), and its share of --max-clients. --max-per-ip counts per daemon, as
- * it did per worker of libmicrohttpd's thread pool.
+ * why), and its share of --max-clients. --max-per-ip is the guard's, not
+ * libmicrohttpd's: that one counts per daemon (iplimit.h).
  */
 static struct MHD_Daemon *
 start_daemon(void *cls, unsigned i)
@@ -568,7 +568,6 @@ start_daemon(void *cls, unsigned i)
 	return MHD_start_daemon(
 		flags, 0, NULL, NULL, routes_handle, a->routes,
 		MHD_OPTION_CONNECTION_LIMIT, limit > 0 ? limit : 1,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->conn_memory,
 		MHD_OPTION_URI_LOG_CALLBACK, routes_begin, a->routes,
@@ -668,7 +667,8 @@ main(int argc, char **argv)
 		goto out;
 	cfg.port = bound_port(fd);
 	routes = routes_new(&cfg, lib);
-	if (routes == NULL || guard_start(cfg.header_timeout) != 0 ||
+	if (routes == NULL ||
+	    guard_start(cfg.header_timeout, cfg.max_per_ip) != 0 ||
 	    library_watch(lib) != 0) {
 		fprintf(stderr, "as_server: out of memory or threads\n");
 		goto out;

@@ -2,7 +2,7 @@
 # faults: files deleted or truncated while streamed, the library folder
 # renamed away and back or made unreadable under a running server, SIGTERM
 # during 20 streams, and access control: TLS (--cert/--key), the shared
-# token (--token-file) and CORS (--cors).
+# token (--token-file), CORS (--cors) and --max-per-ip.
 . "$top_srcdir/tests/lib.sh"
 
 need curl python3 sox
@@ -374,6 +374,57 @@ for p in /list /stream/3 /health; do
 	[ "$(hdr c1 Access-Control-Allow-Origin)" = https://app.example ] || r=1
 done
 ok $r "CORS: --cors ORIGIN sends Access-Control-Allow-Origin: ORIGIN"
+stop_server
+
+### --max-per-ip ###############################################################
+# One count per client address for the whole server: with two workers, the
+# fourth connection from 127.0.0.1 is closed unanswered under --max-per-ip 3.
+
+cat >"$T/perip.py" <<'PY'
+"""perip.py PORT N: N connections served, the next one closed, room again
+once one goes. Prints "0 NAME" / "1 NAME"."""
+import socket, sys, time
+port, n = int(sys.argv[1]), int(sys.argv[2])
+REQ = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+def ask(s):
+    """One keep-alive request on s: True when it is answered 200 ok."""
+    data = b""
+    try:
+        s.sendall(REQ)
+        while not data.endswith(b"\r\n\r\nok\n"):
+            b = s.recv(4096)
+            if not b:
+                return False
+            data += b
+    except OSError:
+        return False
+    return data.startswith(b"HTTP/1.1 200")
+
+def conn():
+    return socket.create_connection(("127.0.0.1", port), timeout=5)
+
+first = [conn() for _ in range(n)]
+print("%d the first %d connections from one address are served"
+      % (not all(ask(s) for s in first), n))
+extra = conn()
+print("%d connection %d is closed without an answer" % (ask(extra), n + 1))
+extra.close()
+print("%d the first %d are still served" % (not all(ask(s) for s in first), n))
+first.pop().close()
+served, end = False, time.monotonic() + 5
+while not served and time.monotonic() < end:
+    s = conn()
+    served = ask(s)
+    s.close()
+    time.sleep(0.05)
+print("%d once one of them closes, a new one is served" % (not served))
+PY
+start_server -l "$LIB" --max-per-ip 3 --threads 2 --state-dir "$T/state"
+timeout 60 python3 "$T/perip.py" "$PORT" 3 >"$T/perip.out"
+rc=$?
+tap_from "$T/perip.out"
+ok "$rc" "perip.py ran to its end (status $rc)"
 stop_server
 
 ! grep -qE 'AddressSanitizer|runtime error|Segmentation' "$T"/*.log
