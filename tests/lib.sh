@@ -225,6 +225,11 @@ hdr() {
 			sub(/[ \t]+$/, "", v); print v; exit } }' "$T/$1.hdr"
 }
 
+# vary_accept NAME: the response's Vary names Accept.
+vary_accept() {
+	hdr "$1" Vary | tr A-Z a-z | tr ',' '\n' | tr -d ' ' | grep -qx accept
+}
+
 # no_hdr NAME FIELD: status 0 when the response has no such header.
 no_hdr() {
 	awk -v k="$2" 'BEGIN { k = tolower(k) ":"; r = 0 }

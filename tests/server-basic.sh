@@ -129,7 +129,7 @@ json_error j404 404
 ok $? "JSON 404: {\"error\": {\"status\": 404, \"message\": ...}}"
 # The error body is negotiated by Accept, so a cache must key on it.
 for n in e404 j404; do
-	hdr "$n" Vary | tr A-Z a-z | tr ',' '\n' | tr -d ' ' | grep -qx accept
+	vary_accept "$n"
 	ok $? "$n: Vary: Accept on an error"
 done
 

@@ -17,11 +17,6 @@ ctype() {
 	hdr "$1" Content-Type | sed 's/;.*//' | tr A-Z a-z
 }
 
-# vary_accept NAME: Vary names Accept.
-vary_accept() {
-	hdr "$1" Vary | tr A-Z a-z | tr ',' '\n' | tr -d ' ' | grep -qx accept
-}
-
 FIREFOX='text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8'
 CHROME='text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7'
 
