@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/un.h>
 
@@ -18,30 +18,19 @@
 
 #include "iplimit.h"
 
-/* The key of an IPv4 address in dotted form. */
+/* The key of a numeric IPv4 or IPv6 address, as a client would have it. */
 static void
-key4(const char *dotted, uint8_t key[IPLIMIT_KEY_LEN])
+key_of(const char *text, uint8_t key[IPLIMIT_KEY_LEN])
 {
-	struct sockaddr_in sin;
+	struct addrinfo hints, *ai;
 
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(1234);
-	assert_int_equal(inet_pton(AF_INET, dotted, &sin.sin_addr), 1);
-	assert_true(iplimit_key((struct sockaddr *)&sin, sizeof sin, key));
-}
-
-/* The key of an IPv6 address. */
-static void
-key6(const char *text, uint8_t key[IPLIMIT_KEY_LEN])
-{
-	struct sockaddr_in6 sin6;
-
-	memset(&sin6, 0, sizeof sin6);
-	sin6.sin6_family = AF_INET6;
-	sin6.sin6_port = htons(4321);
-	assert_int_equal(inet_pton(AF_INET6, text, &sin6.sin6_addr), 1);
-	assert_true(iplimit_key((struct sockaddr *)&sin6, sizeof sin6, key));
+	memset(&hints, 0, sizeof hints);
+	hints.ai_flags = AI_NUMERICHOST;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(text, "1234", &hints, &ai) != 0)
+		fail_msg("not a numeric address: %s", text);
+	assert_true(iplimit_key(ai->ai_addr, ai->ai_addrlen, key));
+	freeaddrinfo(ai);
 }
 
 static void
@@ -52,8 +41,8 @@ test_limit_per_address(void **state)
 
 	(void)state;
 	assert_non_null(l);
-	key4("10.0.0.1", a);
-	key4("10.0.0.2", b);
+	key_of("10.0.0.1", a);
+	key_of("10.0.0.2", b);
 	assert_true(iplimit_take(l, a));
 	assert_true(iplimit_take(l, a));
 	assert_false(iplimit_take(l, a)); /* the third from a */
@@ -74,7 +63,7 @@ test_give_back_to_zero(void **state)
 	int i;
 
 	(void)state;
-	key6("2001:db8::1", a);
+	key_of("2001:db8::1", a);
 	for (i = 0; i < 1000; i++) {
 		assert_true(iplimit_take(l, a));
 		assert_false(iplimit_take(l, a));
@@ -95,9 +84,9 @@ test_mapped_is_the_same_client(void **state)
 	uint8_t other[IPLIMIT_KEY_LEN];
 
 	(void)state;
-	key4("127.0.0.1", v4);
-	key6("::ffff:127.0.0.1", mapped);
-	key6("::1", other);
+	key_of("127.0.0.1", v4);
+	key_of("::ffff:127.0.0.1", mapped);
+	key_of("::1", other);
 	assert_memory_equal(v4, mapped, IPLIMIT_KEY_LEN);
 	assert_true(iplimit_take(l, v4));
 	assert_false(iplimit_take(l, mapped));
@@ -118,14 +107,14 @@ test_many_addresses(void **state)
 	for (i = 0; i < 20000; i++) {
 		snprintf(text, sizeof text, "10.%d.%d.%d", (i >> 16) & 255,
 			 (i >> 8) & 255, i & 255);
-		key4(text, k);
+		key_of(text, k);
 		assert_true(iplimit_take(l, k));
 		assert_true(iplimit_take(l, k));
 	}
 	for (i = 0; i < 20000; i++) {
 		snprintf(text, sizeof text, "10.%d.%d.%d", (i >> 16) & 255,
 			 (i >> 8) & 255, i & 255);
-		key4(text, k);
+		key_of(text, k);
 		assert_int_equal(iplimit_count(l, k), 2);
 		iplimit_give(l, k);
 		iplimit_give(l, k);
