@@ -133,25 +133,32 @@ header(struct MHD_Connection *c, const char *name)
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
+/* The Host fields of a request: how many, and the first one's value. */
+struct host_fields {
+	unsigned n;
+	const char *first;
+};
+
 static enum MHD_Result
-count_host(void *cls, enum MHD_ValueKind kind, const char *key,
-	   const char *value)
+note_host(void *cls, enum MHD_ValueKind kind, const char *key,
+	  const char *value)
 {
+	struct host_fields *h = cls;
+
 	(void)kind;
-	(void)value;
-	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
-		++*(unsigned *)cls;
+	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0 && h->n++ == 0)
+		h->first = value;
 	return MHD_YES;
 }
 
-/* How many Host field lines the request has. */
-static unsigned
+/* Read the request's Host fields in one pass over its header. */
+static struct host_fields
 host_fields(struct MHD_Connection *c)
 {
-	unsigned n = 0;
+	struct host_fields h = {0, NULL};
 
-	MHD_get_connection_values(c, MHD_HEADER_KIND, count_host, &n);
-	return n;
+	MHD_get_connection_values(c, MHD_HEADER_KIND, note_host, &h);
+	return h;
 }
 
 /*
@@ -973,10 +980,11 @@ static enum MHD_Result
 route(struct routes *r, struct MHD_Connection *c, struct access *req,
       const char *url, const char *method, const char *version)
 {
+	struct host_fields h = host_fields(c);
 	char authority[256];
 	const char *host;
 
-	if (host_fields(c) > 1)
+	if (h.n > 1)
 		return fail(r, c, req, MHD_HTTP_BAD_REQUEST,
 			    "more than one Host header; send exactly one, "
 			    "e.g. 'Host: localhost:%u'",
@@ -990,7 +998,7 @@ route(struct routes *r, struct MHD_Connection *c, struct access *req,
 				    "http://localhost:%u/list",
 				    r->cfg->port);
 	} else {
-		host = header(c, MHD_HTTP_HEADER_HOST);
+		host = h.first;
 		if (host == NULL && strcmp(version, MHD_HTTP_VERSION_1_1) == 0)
 			return fail(r, c, req, MHD_HTTP_BAD_REQUEST,
 				    "an HTTP/1.1 request needs a Host header, "
