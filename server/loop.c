@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "poolcache.h"
 
 #define LOOP_BACKOFF_MS 10 /* after poll(2) fails (ENOMEM) */
 
@@ -37,8 +38,9 @@ struct pending {
 
 struct loop {
 	struct MHD_Daemon *d;
-	int epfd; /* the daemon's epoll descriptor, which it owns */
-	int wake; /* eventfd: connections handed over, or stop */
+	int epfd;    /* the daemon's epoll descriptor, which it owns */
+	int wake;    /* eventfd: connections handed over, or stop */
+	size_t pool; /* the daemon's pool size (poolcache.h) */
 	pthread_t thread;
 	atomic_bool queued;   /* head is worth a look */
 	pthread_mutex_t lock; /* guards head, tail and stop */
@@ -103,6 +105,7 @@ loop_main(void *arg)
 			      {.fd = lp->wake, .events = POLLIN}};
 	int ms;
 
+	poolcache_begin(lp->pool);
 	for (;;) {
 		ms = wait_ms(lp->d);
 		p[1].revents = 0;
@@ -114,14 +117,16 @@ loop_main(void *arg)
 		/* queued: a busy loop (ms == 0) does not poll the eventfd */
 		if ((p[1].revents != 0 || atomic_load(&lp->queued)) &&
 		    !take_pending(lp))
-			return NULL;
+			break;
 		MHD_run(lp->d);
 	}
+	poolcache_end();
+	return NULL;
 }
 
 /* Start loop lp on daemon d; 0, or -1 with d stopped and lp untouched. */
 static int
-loop_start(struct loop *lp, struct MHD_Daemon *d)
+loop_start(struct loop *lp, struct MHD_Daemon *d, size_t pool)
 {
 	const union MHD_DaemonInfo *di;
 
@@ -130,6 +135,7 @@ loop_start(struct loop *lp, struct MHD_Daemon *d)
 		goto fail;
 	lp->d = d;
 	lp->epfd = di->epoll_fd;
+	lp->pool = pool;
 	lp->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (lp->wake < 0)
 		goto fail;
@@ -162,8 +168,8 @@ loop_wake(struct loop *lp)
 }
 
 struct loops *
-loops_start(unsigned n, struct MHD_Daemon *(*start)(void *cls, unsigned i),
-	    void *cls)
+loops_start(unsigned n, size_t pool,
+	    struct MHD_Daemon *(*start)(void *cls, unsigned i), void *cls)
 {
 	struct loops *l = calloc(1, sizeof *l + n * sizeof l->loop[0]);
 	struct MHD_Daemon *d;
@@ -173,7 +179,7 @@ loops_start(unsigned n, struct MHD_Daemon *(*start)(void *cls, unsigned i),
 	atomic_init(&l->turn, 0);
 	while (l->n < n) {
 		d = start(cls, l->n);
-		if (d == NULL || loop_start(&l->loop[l->n], d) != 0) {
+		if (d == NULL || loop_start(&l->loop[l->n], d, pool) != 0) {
 			loops_stop(l);
 			return NULL;
 		}

@@ -674,7 +674,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	da = (struct daemon_args){&cfg, routes, &tls};
-	loops = loops_start(cfg.threads, start_daemon, &da);
+	loops = loops_start(cfg.threads, cfg.conn_memory, start_daemon, &da);
 	if (loops == NULL) {
 		fprintf(stderr, "as_server: libmicrohttpd failed to start%s\n",
 			tls.cert != NULL ? " (is the certificate and key pair "

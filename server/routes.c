@@ -457,7 +457,7 @@ chunk_size(struct routes *r)
  * buffer buf[0, room); returns the bytes to read.
  *
  * libmicrohttpd hands a chunked stream all the free room of the
- * connection's pool (about half of --conn-memory), zeroed beforehand and
+ * connection's pool (nearly all of --conn-memory), zeroed beforehand and
  * so resident, and the stream fills only its share of the budget: with
  * thousands of listeners the rest is dead weight. When the share is well
  * below what the buffer holds, the pages past it are given back (they read

@@ -1,0 +1,196 @@
+/*
+ * test_poolcache: a thread's pool mappings are kept when unmapped and come
+ * back zeroed; any other mapping, one the thread did not hand out, one
+ * unmapped twice or one past the idle limit is really unmapped;
+ * poolcache_end unmaps what it kept. "Really unmapped" is what msync(2) says
+ * of the range: ENOMEM.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "poolcache.h"
+
+#define ASKED 100000 /* --conn-memory: not a whole number of pages */
+
+static size_t
+pool_size(void)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	return (ASKED + page - 1) / page * page;
+}
+
+/* A mapping as libmicrohttpd makes a pool, or with other protections. */
+static char *
+map(size_t len, int prot)
+{
+	void *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	assert_true(p != MAP_FAILED);
+	return p;
+}
+
+static bool
+unmapped(void *p, size_t len)
+{
+	return msync(p, len, MS_ASYNC) != 0 && errno == ENOMEM;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (!poolcache_enabled())
+		skip(); /* a sanitizer build: nothing is interposed */
+	poolcache_begin(ASKED);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	poolcache_end();
+	return 0;
+}
+
+static void
+test_kept_and_zeroed(void **state)
+{
+	size_t len = pool_size(), i;
+	char *p = map(len, PROT_READ | PROT_WRITE), *q;
+
+	(void)state;
+	memset(p, 0xab, len);
+	assert_int_equal(munmap(p, len), 0);
+	assert_int_equal(poolcache_idle(), 1);
+	assert_false(unmapped(p, len));
+	q = map(len, PROT_READ | PROT_WRITE);
+	assert_ptr_equal(q, p);
+	assert_int_equal(poolcache_idle(), 0);
+	for (i = 0; i < len; i++)
+		if (q[i] != 0)
+			fail_msg("byte %zu of a reused pool is %d, not 0", i,
+				 q[i]);
+	assert_int_equal(munmap(q, len), 0);
+	poolcache_end();
+	assert_int_equal(poolcache_idle(), 0);
+	assert_true(unmapped(q, len));
+}
+
+static void
+test_other_mappings_unmapped(void **state)
+{
+	size_t len = pool_size();
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	char *bigger = map(len + page, PROT_READ | PROT_WRITE);
+	char *readonly = map(len, PROT_READ);
+	char *partial = map(len, PROT_READ | PROT_WRITE);
+
+	(void)state;
+	assert_int_equal(munmap(bigger, len + page), 0);
+	assert_int_equal(munmap(readonly, len), 0);
+	/* the second half of a pool, then the rest: both for real */
+	assert_int_equal(munmap(partial + page, len - page), 0);
+	assert_int_equal(munmap(partial, page), 0);
+	assert_int_equal(poolcache_idle(), 0);
+	assert_true(unmapped(bigger, len + page));
+	assert_true(unmapped(readonly, len));
+	assert_true(unmapped(partial, len));
+}
+
+static void
+test_not_handed_out_unmapped(void **state)
+{
+	size_t len = pool_size();
+	char *before, *p;
+
+	(void)state;
+	poolcache_end();
+	before = map(len, PROT_READ | PROT_WRITE); /* while not recycling */
+	poolcache_begin(ASKED);
+	assert_int_equal(munmap(before, len), 0);
+	assert_int_equal(poolcache_idle(), 0);
+	assert_true(unmapped(before, len));
+	/* a pool unmapped twice: kept, then unmapped for real */
+	p = map(len, PROT_READ | PROT_WRITE);
+	assert_int_equal(munmap(p, len), 0);
+	assert_int_equal(poolcache_idle(), 1);
+	assert_int_equal(munmap(p, len), 0);
+	assert_int_equal(poolcache_idle(), 0);
+	assert_true(unmapped(p, len));
+}
+
+static void
+test_idle_limit(void **state)
+{
+	size_t len = pool_size();
+	char *p[POOLCACHE_IDLE + 2];
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < POOLCACHE_IDLE + 2; i++)
+		p[i] = map(len, PROT_READ | PROT_WRITE);
+	for (i = 0; i < POOLCACHE_IDLE + 2; i++)
+		assert_int_equal(munmap(p[i], len), 0);
+	assert_int_equal(poolcache_idle(), POOLCACHE_IDLE);
+	for (i = 0; i < POOLCACHE_IDLE; i++)
+		assert_false(unmapped(p[i], len));
+	assert_true(unmapped(p[POOLCACHE_IDLE], len));
+	assert_true(unmapped(p[POOLCACHE_IDLE + 1], len));
+	poolcache_end();
+	for (i = 0; i < POOLCACHE_IDLE; i++)
+		assert_true(unmapped(p[i], len));
+}
+
+static void *
+unmap_pool(void *arg)
+{
+	return (void *)(intptr_t)munmap(arg, pool_size());
+}
+
+/* libmicrohttpd's stop unmaps live pools from the main thread. */
+static void
+test_other_thread_unmaps(void **state)
+{
+	size_t len = pool_size();
+	char *p = map(len, PROT_READ | PROT_WRITE);
+	pthread_t t;
+	void *rc;
+
+	(void)state;
+	assert_int_equal(pthread_create(&t, NULL, unmap_pool, p), 0);
+	assert_int_equal(pthread_join(t, &rc), 0);
+	assert_int_equal((intptr_t)rc, 0);
+	assert_true(unmapped(p, len));
+	assert_int_equal(poolcache_idle(), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_kept_and_zeroed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_other_mappings_unmapped,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_handed_out_unmapped,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_limit, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_other_thread_unmaps,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
