@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <sys/mman.h>
@@ -50,8 +51,6 @@ static int
 setup(void **state)
 {
 	(void)state;
-	if (!poolcache_enabled())
-		skip(); /* a sanitizer build: nothing is interposed */
 	poolcache_begin(ASKED);
 	return 0;
 }
@@ -192,5 +191,11 @@ main(void)
 						setup, teardown),
 	};
 
+	/* cmocka reports a skip() as "not ok # SKIP", a failure to
+	 * automake: skip the whole plan instead. */
+	if (!poolcache_enabled()) {
+		printf("1..0 # SKIP a sanitizer build interposes nothing\n");
+		return 0;
+	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
