@@ -110,14 +110,11 @@ iplimit_give(struct iplimit *l, const uint8_t key[IPLIMIT_KEY_LEN])
 }
 
 unsigned
-iplimit_count(const struct iplimit *l, const uint8_t key[IPLIMIT_KEY_LEN])
+iplimit_count(struct iplimit *l, const uint8_t key[IPLIMIT_KEY_LEN])
 {
-	const struct node *n;
+	const struct node *n = *find(l, key);
 
-	for (n = l->bucket[slot(key)]; n != NULL; n = n->next)
-		if (memcmp(n->key, key, IPLIMIT_KEY_LEN) == 0)
-			return n->count;
-	return 0;
+	return n != NULL ? n->count : 0;
 }
 
 void

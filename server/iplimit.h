@@ -38,8 +38,7 @@ bool iplimit_take(struct iplimit *l, const uint8_t key[IPLIMIT_KEY_LEN]);
 void iplimit_give(struct iplimit *l, const uint8_t key[IPLIMIT_KEY_LEN]);
 
 /* How many connections key has now. */
-unsigned iplimit_count(const struct iplimit *l,
-		       const uint8_t key[IPLIMIT_KEY_LEN]);
+unsigned iplimit_count(struct iplimit *l, const uint8_t key[IPLIMIT_KEY_LEN]);
 
 /* NULL-safe. */
 void iplimit_free(struct iplimit *l);

@@ -124,7 +124,7 @@ loop_main(void *arg)
 	return NULL;
 }
 
-/* Start loop lp on daemon d; 0, or -1 with d stopped and lp untouched. */
+/* Start loop lp on daemon d; 0, or -1 with d stopped and no thread. */
 static int
 loop_start(struct loop *lp, struct MHD_Daemon *d, size_t pool)
 {
