@@ -43,6 +43,13 @@ poolcache_end(void)
 {
 }
 
+size_t
+poolcache_trim(const void *inside)
+{
+	(void)inside;
+	return 0;
+}
+
 unsigned
 poolcache_idle(void)
 {
@@ -57,8 +64,11 @@ poolcache_enabled(void)
 
 #else
 
+#define TRIM_WINDOW 64 /* pages looked at per mincore(2) */
+
 struct pc_thread {
 	size_t size; /* of a pool, in whole pages; 0: not recycling */
+	size_t page; /* the page size */
 	void *live;  /* tree of the pools handed out and not unmapped */
 	void *idle[POOLCACHE_IDLE];
 	unsigned nidle;
@@ -84,6 +94,15 @@ cmp_addr(const void *a, const void *b)
 	uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
 
 	return (x > y) - (x < y);
+}
+
+/* Order of a byte (a) against the pool at b: before, inside or after it. */
+static int
+cmp_inside(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+
+	return x < y ? -1 : x - y >= pc.size ? 1 : 0;
 }
 
 /* Is this the mapping libmicrohttpd makes for a pool (memorypool.c)? */
@@ -151,6 +170,63 @@ poolcache_begin(size_t pool_size)
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 
 	pc.size = (pool_size + page - 1) / page * page;
+	pc.page = page;
+}
+
+/* Does the page at p read as zeros? */
+static bool
+page_zero(const unsigned char *p, size_t page)
+{
+	/* every byte equals the next one, and the first is 0 */
+	return p[0] == 0 && memcmp(p, p + 1, page - 1) == 0;
+}
+
+/* Give back [from, to) of a pool, which holds held resident bytes. */
+static size_t
+give_back(unsigned char *from, unsigned char *to, size_t held)
+{
+	if (madvise(from, (size_t)(to - from), MADV_DONTNEED) != 0)
+		return 0;
+	return held;
+}
+
+size_t
+poolcache_trim(const void *inside)
+{
+	unsigned char vec[TRIM_WINDOW], *base, *p, *run = NULL;
+	size_t npages, n, i, w, held = 0, given = 0;
+	void *const *node;
+
+	if (pc.size == 0 ||
+	    (node = tfind(inside, &pc.live, cmp_inside)) == NULL)
+		return 0;
+	base = *node;
+	npages = pc.size / pc.page;
+	/*
+	 * A run of pages each either not resident (not looked at: reading
+	 * would map it) or zeros goes back in one call, if it holds any
+	 * resident page at all.
+	 */
+	for (w = 0; w < npages; w += n) {
+		n = npages - w < TRIM_WINDOW ? npages - w : TRIM_WINDOW;
+		if (mincore(base + w * pc.page, n * pc.page, vec) != 0)
+			return given;
+		for (i = 0; i < n; i++) {
+			p = base + (w + i) * pc.page;
+			if (!(vec[i] & 1) || page_zero(p, pc.page)) {
+				run = run != NULL ? run : p;
+				held += (vec[i] & 1) ? pc.page : 0;
+				continue;
+			}
+			if (held > 0)
+				given += give_back(run, p, held);
+			run = NULL;
+			held = 0;
+		}
+	}
+	if (held > 0)
+		given += give_back(run, base + pc.size, held);
+	return given;
 }
 
 static void

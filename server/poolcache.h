@@ -38,6 +38,21 @@ void poolcache_begin(size_t pool_size);
  */
 void poolcache_end(void);
 
+/*
+ * Give back to the kernel the pages of the pool holding the byte at inside
+ * that are resident and read as zeros; they read as zeros afterwards too,
+ * and cost nothing until written again. Only for a pool this thread handed
+ * out and no other thread touches meanwhile (a connection of the thread's
+ * own daemon); anything else, and every call in a build that does not
+ * interpose, gives back nothing. Returns the resident bytes given back.
+ *
+ * libmicrohttpd zeroes half or more of a connection's pool (and a reused
+ * pool is zeroed whole), which a sized answer (a 206) never uses: ten
+ * thousand listeners that ask for a range would otherwise hold 64 KiB or
+ * more each for nothing.
+ */
+size_t poolcache_trim(const void *inside);
+
 /* Pools this thread keeps now (for the tests). */
 unsigned poolcache_idle(void);
 

@@ -2,7 +2,8 @@
 # load: 1,000 concurrent streams read slowly while 100 GET /list all
 # succeed; 400 chunked streams each read their first 400 KB intact; then
 # 500 clients hang up mid-stream (half with a reset), after which the
-# server's open descriptors and memory return to the baseline.
+# server's open descriptors and memory return to the baseline. Last, a
+# crowd of sized streams gives back the connection memory it does not use.
 . "$top_srcdir/tests/lib.sh"
 
 need python3 sox
@@ -319,6 +320,39 @@ else
 fi
 
 is "$(curl_ "$URL/list")" "$(cat "$T/expected")" "GET /list still answers the listing"
+kill -0 "$SERVER_PID"
+ok $? "the server still runs"
+stop_server
+
+### a crowd of sized streams ##################################################
+# With 16 MiB pools four streams are a crowd (their pools outweigh the
+# 32 MiB stream budget), and each long 206 gives back what libmicrohttpd
+# zeroed of its pool and it never uses: half the pool, 8 MiB a stream.
+head -c 24000000 /dev/urandom >"$LIB/huge.wav"
+start_server -l "$LIB" --conn-memory 16777216
+CROWD_BASE=$(rss) # before any connection: /list's pool would count
+wait_for 10 listed huge.wav
+ok $? "a second server lists a 24 MB track"
+HUGE="$URL/stream/$(index_of huge.wav)"
+got_some() { [ -f "$1" ] && [ "$(size_of "$1")" -gt 1000000 ]; }
+i=0
+while [ $i -lt 4 ]; do
+	curl -s --max-time 60 --limit-rate 1M -H 'Range: bytes=0-' \
+		-o "$T/crowd$i" "$HUGE" &
+	track $!
+	i=$((i + 1))
+done
+wait_for 20 got_some "$T/crowd0" && wait_for 5 got_some "$T/crowd1" &&
+	wait_for 5 got_some "$T/crowd2" && wait_for 5 got_some "$T/crowd3"
+ok $? "four slow 206 streams run"
+crowd_small() { [ "$(rss)" -le $((CROWD_BASE + 12288)) ]; }
+if sanitized || [ -n "${AS_VALGRIND:-}" ]; then
+	skip "... holding little of their pools" \
+		"no pool memory is given back under a sanitizer or valgrind"
+else
+	wait_for 10 crowd_small
+	ok $? "... holding little of their pools: RSS $(rss) kB (at the start $CROWD_BASE, at most 12 MiB more; 32 would be the pools' zeroed halves)"
+fi
 kill -0 "$SERVER_PID"
 ok $? "the server still runs"
 plan "$_tap_n"

@@ -454,6 +454,27 @@ else
 	ok 0 "# SKIP no /proc/PID/fd here"
 fi
 
+### one connection: sized streams, then a chunked one ########################
+# A long sized stream gives the idle pages of its connection's memory back
+# (poolcache_trim); what follows on the same connection must be whole.
+fetch list "$URL/list" >/dev/null
+B="$URL/stream/$(index_of big2.wav)"
+F="$LIB/big2.wav"
+S=$(size_of "$F")
+W='%{num_connects} %{http_code}\n'
+curl -sS --max-time 60 -w "$W" -H 'Range: bytes=0-' -o "$T/ka1" "$B" \
+	--next -sS --max-time 60 -w "$W" -H 'Range: bytes=1500000-' \
+	-o "$T/ka2" "$B" \
+	--next -sS --max-time 60 -w "$W" -o "$T/ka3" "$B" \
+	--next -sS --max-time 60 -w "$W" -H 'Range: bytes=-100' \
+	-o "$T/ka4" "$B" >"$T/ka.out" 2>"$T/ka.err"
+is "$(tr '\n' ',' <"$T/ka.out")" "1 206,0 206,0 200,0 206," \
+	"kept alive: 206, 206, 200, 206 on one connection"
+cmp -s "$T/ka1" "$F" && cmp -s "$T/ka3" "$F" &&
+	part "$F" 1500000 $((S - 1500000)) | cmp -s - "$T/ka2" &&
+	part "$F" $((S - 100)) 100 | cmp -s - "$T/ka4"
+ok $? "... every body whole"
+
 is "$(http_code "$URL/health")" 200 "the server still answers"
 
 plan "$_tap_n"

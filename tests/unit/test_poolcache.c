@@ -3,7 +3,8 @@
  * back zeroed; any other mapping, one the thread did not hand out, one
  * unmapped twice or one past the idle limit is really unmapped;
  * poolcache_end unmaps what it kept. "Really unmapped" is what msync(2) says
- * of the range: ENOMEM.
+ * of the range: ENOMEM. poolcache_trim gives back exactly the resident
+ * pages of zeros of this thread's pools, and every byte reads as before.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -45,6 +46,22 @@ static bool
 unmapped(void *p, size_t len)
 {
 	return msync(p, len, MS_ASYNC) != 0 && errno == ENOMEM;
+}
+
+static size_t
+page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Is page i of p resident? */
+static bool
+resident(char *p, size_t i)
+{
+	unsigned char v = 0;
+
+	assert_int_equal(mincore(p + i * page_size(), page_size(), &v), 0);
+	return v & 1;
 }
 
 static int
@@ -152,6 +169,77 @@ test_idle_limit(void **state)
 		assert_true(unmapped(p[i], len));
 }
 
+/*
+ * Pages: 0 data; 1-3 zeros; 4-5 never touched; 6 zeros; 7 data in its last
+ * byte; 8 zeros; the rest never touched. Pages 1-6 go back in one run, 8
+ * and the rest in another: 5 resident pages in all.
+ */
+static void
+test_trim_gives_back_zero_pages(void **state)
+{
+	size_t len = pool_size(), page = page_size(), i;
+	char *p = map(len, PROT_READ | PROT_WRITE);
+
+	(void)state;
+	assert_true(len / page > 9);
+	memset(p, 0x5a, page);
+	memset(p + page, 0, 3 * page);
+	memset(p + 6 * page, 0, page);
+	p[8 * page - 1] = 1;
+	memset(p + 8 * page, 0, page);
+	assert_int_equal(poolcache_trim(p + 7 * page + 12), 5 * page);
+	for (i = 0; i < len / page; i++)
+		if (resident(p, i) != (i == 0 || i == 7))
+			fail_msg("page %zu is %sresident", i,
+				 resident(p, i) ? "" : "not ");
+	assert_int_equal(poolcache_trim(p), 0); /* nothing left */
+	for (i = 0; i < len; i++)
+		if (p[i] != (i < page ? 0x5a : i == 8 * page - 1 ? 1 : 0))
+			fail_msg("byte %zu changed to %d", i, p[i]);
+	assert_int_equal(munmap(p, len), 0);
+	assert_int_equal(poolcache_idle(), 1);
+}
+
+static void *
+trim_in_thread(void *arg)
+{
+	return (void *)(uintptr_t)poolcache_trim(arg);
+}
+
+/* Only this thread's pools, and only pools, are ever touched. */
+static void
+test_trim_only_own_pools(void **state)
+{
+	size_t len = pool_size(), page = page_size();
+	char *pool, *other, *before;
+	pthread_t t;
+	void *rc;
+
+	(void)state;
+	poolcache_end();
+	before = map(len, PROT_READ | PROT_WRITE); /* while not recycling */
+	poolcache_begin(ASKED);
+	pool = map(len, PROT_READ | PROT_WRITE);
+	other = map(len + page, PROT_READ | PROT_WRITE); /* not a pool */
+	memset(pool, 0, len);
+	memset(other, 0, len + page);
+	memset(before, 0, len);
+	assert_int_equal(poolcache_trim(other + page), 0);
+	assert_int_equal(poolcache_trim(before), 0);
+	assert_int_equal(poolcache_trim(&len), 0);
+	assert_int_equal(pthread_create(&t, NULL, trim_in_thread, pool), 0);
+	assert_int_equal(pthread_join(t, &rc), 0);
+	assert_null(rc);
+	assert_true(resident(other, 0) && resident(before, 0) &&
+		    resident(pool, 0));
+	/* the pool's own thread: the whole of it */
+	assert_int_equal(poolcache_trim(pool + len - 1), len);
+	assert_false(resident(pool, 0));
+	assert_int_equal(munmap(other, len + page), 0);
+	assert_int_equal(munmap(before, len), 0);
+	assert_int_equal(munmap(pool, len), 0);
+}
+
 static void *
 unmap_pool(void *arg)
 {
@@ -188,6 +276,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_idle_limit, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_other_thread_unmaps,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_trim_gives_back_zero_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trim_only_own_pools,
 						setup, teardown),
 	};
 
