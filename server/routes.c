@@ -80,7 +80,7 @@ struct stream {
 	const void *in_pool;	     /* a byte of the connection's pool */
 	bool chunked;	 /* read into libmicrohttpd's connection buffer */
 	bool trimmed;	 /* sized: the pool's idle pages given back */
-	char *buf;	 /* that buffer at the last read */
+	char *buf;	 /* the buffer (that or the block) at the last read */
 	size_t resident; /* its bytes that may hold pages: zeroed or filled */
 };
 
@@ -456,18 +456,20 @@ chunk_size(struct routes *r)
 }
 
 /*
- * Fit a chunked stream's read of fill bytes into libmicrohttpd's send
- * buffer buf[0, room); returns the bytes to read.
+ * Fit a stream's read of fill bytes into its buffer buf[0, room); returns
+ * the bytes to read.
  *
- * libmicrohttpd hands a chunked stream all the free room of the
- * connection's pool (nearly all of --conn-memory), zeroed beforehand and
- * so resident, and the stream fills only its share of the budget: with
+ * The buffer is libmicrohttpd's: for a chunked stream all the free room of
+ * the connection's pool (nearly all of --conn-memory), zeroed beforehand
+ * and so resident; for a sized one the response's block, sized to the
+ * stream's share when it began and resident once filled. The stream fills
+ * only its share of the budget now, which shrinks as others begin: with
  * thousands of listeners the rest is dead weight. When the share is well
  * below what the buffer holds, the pages past it are given back (they read
- * as zeros, as they were, and cost nothing until written again); short
- * streams keep theirs, as the pool is zeroed again for the next request.
+ * as zeros and cost nothing until written again); short streams keep
+ * theirs, as the pool is zeroed again for the next request anyway.
  * A share that does not finish the stream is also cut to end, with the
- * CRLF that closes the chunk, on a page boundary: a listener's piece then
+ * CRLF that closes a chunk, on a page boundary: a listener's piece then
  * spans two pages, not three.
  */
 static size_t
@@ -475,11 +477,12 @@ fit_buffer(struct stream *s, char *buf, size_t fill, size_t room,
 	   uint64_t left)
 {
 	uintptr_t page = s->r->page, start = (uintptr_t)buf, end, from, to;
+	uintptr_t crlf = s->chunked ? CHUNK_CRLF : 0;
 
 	if (fill < room && fill < left) { /* more pieces follow anyway */
-		end = (start + fill + CHUNK_CRLF) & ~(page - 1);
-		if (end > start + CHUNK_CRLF + page / 2)
-			fill = end - CHUNK_CRLF - start;
+		end = (start + fill + crlf) & ~(page - 1);
+		if (end > start + crlf + page / 2)
+			fill = end - crlf - start;
 	}
 	if (buf != s->buf) {
 		s->buf = buf;
@@ -539,8 +542,7 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 		max = (size_t)(s->len - pos);
 	if (max > chunk_size(s->r))
 		max = chunk_size(s->r);
-	if (s->chunked)
-		max = fit_buffer(s, buf, max, room, s->len - pos);
+	max = fit_buffer(s, buf, max, room, s->len - pos);
 	do
 		n = pread(s->of->fd, buf, max, (off_t)(s->base + pos));
 	while (n < 0 && errno == EINTR);
