@@ -181,20 +181,20 @@ page_zero(const unsigned char *p, size_t page)
 	return p[0] == 0 && memcmp(p, p + 1, page - 1) == 0;
 }
 
-/* Give back [from, to) of a pool, which holds held resident bytes. */
+/* Give back [from, to) of a pool: its length, or 0. */
 static size_t
-give_back(unsigned char *from, unsigned char *to, size_t held)
+give_back(unsigned char *from, unsigned char *to)
 {
-	if (madvise(from, (size_t)(to - from), MADV_DONTNEED) != 0)
+	if (to == from || madvise(from, (size_t)(to - from), MADV_DONTNEED))
 		return 0;
-	return held;
+	return (size_t)(to - from);
 }
 
 size_t
 poolcache_trim(const void *inside)
 {
 	unsigned char vec[TRIM_WINDOW], *base, *p, *run = NULL;
-	size_t npages, n, i, w, held = 0, given = 0;
+	size_t npages, n, i, w, given = 0;
 	void *const *node;
 
 	if (pc.size == 0 ||
@@ -203,9 +203,10 @@ poolcache_trim(const void *inside)
 	base = *node;
 	npages = pc.size / pc.page;
 	/*
-	 * A run of pages each either not resident (not looked at: reading
-	 * would map it) or zeros goes back in one call, if it holds any
-	 * resident page at all.
+	 * Each run of resident pages of zeros goes back in one call. A page
+	 * that is not resident is left alone: never touched it reads as
+	 * zeros anyway, but swapped out it holds data, and mincore(2) does
+	 * not tell the two apart.
 	 */
 	for (w = 0; w < npages; w += n) {
 		n = npages - w < TRIM_WINDOW ? npages - w : TRIM_WINDOW;
@@ -213,19 +214,17 @@ poolcache_trim(const void *inside)
 			return given;
 		for (i = 0; i < n; i++) {
 			p = base + (w + i) * pc.page;
-			if (!(vec[i] & 1) || page_zero(p, pc.page)) {
+			if ((vec[i] & 1) && page_zero(p, pc.page)) {
 				run = run != NULL ? run : p;
-				held += (vec[i] & 1) ? pc.page : 0;
 				continue;
 			}
-			if (held > 0)
-				given += give_back(run, p, held);
+			if (run != NULL)
+				given += give_back(run, p);
 			run = NULL;
-			held = 0;
 		}
 	}
-	if (held > 0)
-		given += give_back(run, base + pc.size, held);
+	if (run != NULL)
+		given += give_back(run, base + pc.size);
 	return given;
 }
 

@@ -41,7 +41,8 @@ void poolcache_end(void);
 /*
  * Give back to the kernel the pages of the pool holding the byte at inside
  * that are resident and read as zeros; they read as zeros afterwards too,
- * and cost nothing until written again. Only for a pool this thread handed
+ * and cost nothing until written again. (Pages not resident are left
+ * alone: one swapped out holds data.) Only for a pool this thread handed
  * out and no other thread touches meanwhile (a connection of the thread's
  * own daemon); anything else, and every call in a build that does not
  * interpose, gives back nothing. Returns the resident bytes given back.

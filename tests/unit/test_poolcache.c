@@ -171,8 +171,8 @@ test_idle_limit(void **state)
 
 /*
  * Pages: 0 data; 1-3 zeros; 4-5 never touched; 6 zeros; 7 data in its last
- * byte; 8 zeros; the rest never touched. Pages 1-6 go back in one run, 8
- * and the rest in another: 5 resident pages in all.
+ * byte; 8 zeros; the rest never touched. Pages 1-3, 6 and 8 go back: 5
+ * resident pages in all; the others stay as they were.
  */
 static void
 test_trim_gives_back_zero_pages(void **state)
