@@ -8,7 +8,8 @@
 # Knobs (environment): BENCH_REPS (3) runs per figure and server,
 # BENCH_DURATION (10) seconds per wrk run, BENCH_LISTENERS_N (10000),
 # BENCH_LISTEN_S (30), BENCH_TTFB_N (30), BENCH_ONLY (space-separated
-# figure names: gib c64 c256 small list listeners startup change ttfb).
+# figure names: gib c64 c256 small list listeners rlisteners startup change
+# ttfb; rlisteners ask for a range, as mpv and browsers do).
 # Everything runs on 127.0.0.1, every load is bounded in time, and every
 # server started here is stopped on exit.
 set -u
@@ -18,7 +19,7 @@ DUR=${BENCH_DURATION:-10}
 NLISTEN=${BENCH_LISTENERS_N:-10000}
 LISTEN_S=${BENCH_LISTEN_S:-30}
 TTFB_N=${BENCH_TTFB_N:-30}
-ONLY=${BENCH_ONLY:-gib c64 c256 small list listeners startup change ttfb}
+ONLY=${BENCH_ONLY:-gib c64 c256 small list listeners rlisteners startup change ttfb}
 WORK=${BENCH_WORK:-${TMPDIR:-/tmp}/as-bench}
 AS_SERVER=${AS_SERVER:?set AS_SERVER to an as_server binary}
 LISTENERS=${BENCH_LISTENERS:?set BENCH_LISTENERS to the listeners binary}
@@ -292,8 +293,9 @@ fig_ttfb() {
 	add ttfb "$1" "$(awk -v v="$v" 'BEGIN {printf "%.3f", v * 1000}')"
 }
 
-fig_listeners() { # ours|nginx
-	local urls=$TMP/urls.$1 out rc i
+fig_listeners() { # ours|nginx [r: with Range: bytes=0-, as players ask]
+	local urls=$TMP/urls.$1 out i k=${2:-}lsn flag=
+	[ -n "${2:-}" ] && flag=-g
 	: >"$urls"
 	for i in $(seq 0 19); do
 		if [ "$1" = ours ]; then echo "/stream/$((IDX_RADIO + i))"
@@ -301,15 +303,15 @@ fig_listeners() { # ours|nginx
 	done
 	restart_media
 	hwm_reset "$1"
-	log "$NLISTEN listeners on $1 for ${LISTEN_S}s"
+	log "$NLISTEN listeners${flag:+ with Range} on $1 for ${LISTEN_S}s"
 	out=$("$LISTENERS" -p "$([ "$1" = ours ] && echo "$OURS_PORT" || echo "$NGINX_PORT")" \
-		-u "$urls" -n "$NLISTEN" -r 40000 -d "$LISTEN_S" -R 2 2>>"$RAW")
-	echo "listeners $1 $out" >>"$RAW"
-	add lsn "$1" "$(echo "$out" | tr ' ' '\n' | awk -F= '
+		-u "$urls" -n "$NLISTEN" -r 40000 -d "$LISTEN_S" -R 2 $flag 2>>"$RAW")
+	echo "listeners${flag:+ $flag} $1 $out" >>"$RAW"
+	add "$k" "$1" "$(echo "$out" | tr ' ' '\n' | awk -F= '
 		{v[$1]=$2} END {printf "%s/%s,%s,%s", v["served"], v["listeners"],
 		v["errors"], v["underruns"]}')"
-	add lsnwait "$1" "$(echo "$out" | tr ' ' '\n' | awk -F= '$1 == "first_byte_ms_p99" {print $2}')"
-	add lsnrss "$1" "$(( $(hwm "$1") / 1024 ))"
+	add "${k}wait" "$1" "$(echo "$out" | tr ' ' '\n' | awk -F= '$1 == "first_byte_ms_p99" {print $2}')"
+	add "${k}rss" "$1" "$(( $(hwm "$1") / 1024 ))"
 }
 
 # Start as_server on library $1; STARTUP_S: seconds from exec to the
@@ -403,9 +405,19 @@ want small && { log "wrk -c64 on 4 KiB"; alternate fig_small; }
 want list && { log "wrk -c16 on /list of 200"; alternate fig_list; }
 want ttfb && { log "time to first byte"; REPS=$TTFB_N alternate fig_ttfb; }
 want listeners && { fig_listeners ours; fig_listeners nginx; }
+want rlisteners && { fig_listeners ours r; fig_listeners nginx r; }
 stop "$LIST_PID"; LIST_PID=
 want startup && { log "startup, 10k and 100k files"; fig_startup; }
 want change && { log "change in a 100k library"; fig_change; }
+
+# key | label: the three rows of a listeners figure.
+listener_rows() {
+	printf '| %s, 40 KB/s, %ss: served/n, errors, underruns | %s | %s | - | all served, no error |\n' \
+		"$2" "$LISTEN_S" "$(printf '%s' "${VAL[$1:ours]:-}" | head -1)" \
+		"$(printf '%s' "${VAL[$1:nginx]:-}" | head -1)"
+	row "$2: peak RSS (MiB)" "${1}rss" "" "ours ≤ 200"
+	row "$2: p99 connect to first byte (ms)" "${1}wait" "" "-"
+}
 
 # figure label | key | unit | higher is better? | goal text
 row() {
@@ -429,13 +441,8 @@ row() {
 	want small && row "4 KiB, wrk -c64 (req/s)" small "" "≥ 1.0"
 	want small && row "4 KiB, wrk -c64 p99 (ms)" smallp99 "" "-"
 	want list && row "/list of 200 vs autoindex, wrk -c16 (req/s)" list "" "≥ 2.0"
-	if want listeners; then
-		printf '| %s listeners, 40 KB/s, %ss: served/n, errors, underruns | %s | %s | - | all served, no error |\n' \
-			"$NLISTEN" "$LISTEN_S" "$(printf '%s' "${VAL[lsn:ours]:-}" | head -1)" \
-			"$(printf '%s' "${VAL[lsn:nginx]:-}" | head -1)"
-		row "$NLISTEN listeners: peak RSS (MiB)" lsnrss "" "ours ≤ 200"
-		row "$NLISTEN listeners: p99 connect to first byte (ms)" lsnwait "" "-"
-	fi
+	want listeners && listener_rows lsn "$NLISTEN listeners"
+	want rlisteners && listener_rows rlsn "$NLISTEN listeners with Range"
 	want startup && row "startup to first /list, 10k files (s)" start10k "" "ours ≤ 0.5"
 	want startup && row "startup to first /list, 100k files (s)" start100k "" "ours ≤ 5"
 	want change && row "new file in a 100k library visible (s)" change "" "ours ≤ 1"
