@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "plthook.h"
 #include "poolcache.h"
 
 #define LOOP_BACKOFF_MS 10 /* after poll(2) fails (ENOMEM) */
@@ -167,6 +168,19 @@ loop_wake(struct loop *lp)
 		;
 }
 
+static pthread_once_t memset_once = PTHREAD_ONCE_INIT;
+
+/* libmicrohttpd's zero fills go through poolcache_memset (poolcache.h). */
+static void
+route_memset(void)
+{
+	if (poolcache_enabled() &&
+	    plthook_replace("libmicrohttpd.so", "memset",
+			    (plthook_fn)poolcache_memset, NULL) != 0)
+		log_warn("cannot route libmicrohttpd's memset: new "
+			 "connections will fault in their whole pool");
+}
+
 struct loops *
 loops_start(unsigned n, size_t pool,
 	    struct MHD_Daemon *(*start)(void *cls, unsigned i), void *cls)
@@ -176,6 +190,7 @@ loops_start(unsigned n, size_t pool,
 
 	if (l == NULL)
 		return NULL;
+	(void)pthread_once(&memset_once, route_memset);
 	atomic_init(&l->turn, 0);
 	while (l->n < n) {
 		d = start(cls, l->n);

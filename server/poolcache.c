@@ -8,11 +8,19 @@
  * the kernel. This relies on libmicrohttpd unmapping a pool whole, at the
  * address and size it mapped (memorypool.c does), and on nothing else in
  * the thread resizing or unmapping part of one.
+ *
+ * A pool mapped afresh reads as zeros without a single page behind it.
+ * poolcache_memset keeps it that way for its first zero fills, by writing
+ * zeros only to the pages /proc/self/pagemap shows present or swapped out:
+ * any other page of a private anonymous mapping reads as zeros already.
  */
 #include "poolcache.h"
 
+#include <fcntl.h>
+#include <pthread.h>
 #include <search.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -50,6 +58,12 @@ poolcache_trim(const void *inside)
 	return 0;
 }
 
+void *
+poolcache_memset(void *s, int c, size_t n)
+{
+	return memset(s, c, n);
+}
+
 unsigned
 poolcache_idle(void)
 {
@@ -64,17 +78,27 @@ poolcache_enabled(void)
 
 #else
 
-#define TRIM_WINDOW 64 /* pages looked at per mincore(2) */
+#define TRIM_WINDOW 64 /* pages looked at per mincore(2) or pagemap read */
+#define PM_PRESENT (1ULL << 63) /* pagemap: a page is behind it */
+#define PM_SWAPPED (1ULL << 62) /* pagemap: swapped out (or migrating) */
+
+/* A pool handed out and not unmapped yet. */
+struct pc_pool {
+	unsigned char *base;
+	unsigned fresh; /* zero fills left that may skip untouched pages */
+};
 
 struct pc_thread {
 	size_t size; /* of a pool, in whole pages; 0: not recycling */
 	size_t page; /* the page size */
-	void *live;  /* tree of the pools handed out and not unmapped */
+	void *live;  /* tree of the pc_pools handed out, by base */
 	void *idle[POOLCACHE_IDLE];
 	unsigned nidle;
 };
 
 static _Thread_local struct pc_thread pc;
+static int pagemap = -1; /* /proc/self/pagemap, opened once */
+static pthread_once_t pagemap_once = PTHREAD_ONCE_INIT;
 
 static void *
 sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
@@ -88,21 +112,28 @@ sys_munmap(void *addr, size_t len)
 	return (int)syscall(SYS_munmap, addr, len);
 }
 
-static int
-cmp_addr(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Order of a byte (a) against the pool at b: before, inside or after it. */
+/* Order of a byte (a's base) against the pool b: before, in or after it. */
 static int
 cmp_inside(const void *a, const void *b)
 {
-	uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+	uintptr_t x = (uintptr_t)((const struct pc_pool *)a)->base;
+	uintptr_t y = (uintptr_t)((const struct pc_pool *)b)->base;
 
 	return x < y ? -1 : x - y >= pc.size ? 1 : 0;
+}
+
+/* The live pool of this thread holding [p, p + n), or NULL. */
+static struct pc_pool *
+live_pool(const void *p, size_t n)
+{
+	struct pc_pool key = {.base = (unsigned char *)(uintptr_t)p};
+	struct pc_pool *const *node;
+
+	if (pc.size == 0 ||
+	    (node = tfind(&key, &pc.live, cmp_inside)) == NULL ||
+	    (size_t)(key.base - (*node)->base) + n > pc.size)
+		return NULL;
+	return *node;
 }
 
 /* Is this the mapping libmicrohttpd makes for a pool (memorypool.c)? */
@@ -117,11 +148,13 @@ is_pool(const void *addr, size_t len, int prot, int flags, int fd, off_t off)
 void *
 mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
+	struct pc_pool *pool;
 	void *p;
+	bool reused = pc.nidle > 0;
 
 	if (!is_pool(addr, len, prot, flags, fd, off))
 		return sys_mmap(addr, len, prot, flags, fd, off);
-	if (pc.nidle > 0) {
+	if (reused) {
 		p = pc.idle[--pc.nidle];
 		memset(p, 0, len); /* as a fresh mapping reads */
 	} else {
@@ -130,7 +163,13 @@ mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 			return p;
 	}
 	/* Out of memory for the tree: this one is unmapped for real later. */
-	(void)tsearch(p, &pc.live, cmp_addr);
+	pool = malloc(sizeof *pool);
+	if (pool == NULL)
+		return p;
+	pool->base = p;
+	pool->fresh = reused ? 0 : POOLCACHE_FRESH_FILLS;
+	if (tsearch(pool, &pc.live, cmp_inside) == NULL)
+		free(pool);
 	return p;
 }
 
@@ -150,9 +189,14 @@ forget_idle(const void *addr)
 int
 munmap(void *addr, size_t len)
 {
+	struct pc_pool *pool;
+
 	if (pc.size != 0 && len == pc.size) {
 		/* One of this thread's pools in use: kept if there is room */
-		if (tdelete(addr, &pc.live, cmp_addr) != NULL) {
+		pool = live_pool(addr, len);
+		if (pool != NULL && pool->base == addr) {
+			(void)tdelete(pool, &pc.live, cmp_inside);
+			free(pool);
 			if (pc.nidle < POOLCACHE_IDLE) {
 				pc.idle[pc.nidle++] = addr;
 				return 0;
@@ -164,6 +208,12 @@ munmap(void *addr, size_t len)
 	return sys_munmap(addr, len);
 }
 
+static void
+open_pagemap(void)
+{
+	pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+}
+
 void
 poolcache_begin(size_t pool_size)
 {
@@ -171,6 +221,7 @@ poolcache_begin(size_t pool_size)
 
 	pc.size = (pool_size + page - 1) / page * page;
 	pc.page = page;
+	(void)pthread_once(&pagemap_once, open_pagemap);
 }
 
 /* Does the page at p read as zeros? */
@@ -195,12 +246,11 @@ poolcache_trim(const void *inside)
 {
 	unsigned char vec[TRIM_WINDOW], *base, *p, *run = NULL;
 	size_t npages, n, i, w, given = 0;
-	void *const *node;
+	struct pc_pool *pool = live_pool(inside, 1);
 
-	if (pc.size == 0 ||
-	    (node = tfind(inside, &pc.live, cmp_inside)) == NULL)
+	if (pool == NULL)
 		return 0;
-	base = *node;
+	base = pool->base;
 	npages = pc.size / pc.page;
 	/*
 	 * Each run of resident pages of zeros goes back in one call. A page
@@ -228,10 +278,62 @@ poolcache_trim(const void *inside)
 	return given;
 }
 
-static void
-keep_node(void *p)
+/* Has the page of this pagemap entry ever been written (or read)? */
+static bool
+touched(uint64_t entry)
 {
-	(void)p; /* the mappings themselves are not the tree's */
+	return (entry & (PM_PRESENT | PM_SWAPPED)) != 0;
+}
+
+/*
+ * Zero [from, from + n pages): the pages pagemap shows present or swapped
+ * out; the others read as zeros already. False if pagemap cannot be read.
+ */
+static bool
+zero_touched(unsigned char *from, size_t n)
+{
+	uint64_t ent[TRIM_WINDOW];
+	size_t w, i, k, m;
+	off_t at;
+
+	for (w = 0; w < n; w += m) {
+		m = n - w < TRIM_WINDOW ? n - w : TRIM_WINDOW;
+		at = (off_t)((uintptr_t)(from + w * pc.page) / pc.page *
+			     sizeof ent[0]);
+		if (pread(pagemap, ent, m * sizeof ent[0], at) !=
+		    (ssize_t)(m * sizeof ent[0]))
+			return false;
+		/* each run of pages alike: zeroed if touched, else left */
+		for (i = 0; i < m; i = k) {
+			for (k = i + 1;
+			     k < m && touched(ent[k]) == touched(ent[i]); k++)
+				;
+			if (touched(ent[i]))
+				memset(from + (w + i) * pc.page, 0,
+				       (k - i) * pc.page);
+		}
+	}
+	return true;
+}
+
+void *
+poolcache_memset(void *s, int c, size_t n)
+{
+	unsigned char *p = s, *first, *last;
+	struct pc_pool *pool;
+
+	if (c != 0 || n < POOLCACHE_FILL_MIN || pagemap < 0 ||
+	    (pool = live_pool(s, n)) == NULL || pool->fresh == 0)
+		return memset(s, c, n);
+	pool->fresh--;
+	first = pool->base +
+		(size_t)(p - pool->base + pc.page - 1) / pc.page * pc.page;
+	last = pool->base + (size_t)(p + n - pool->base) / pc.page * pc.page;
+	if (!zero_touched(first, (size_t)(last - first) / pc.page))
+		return memset(s, c, n);
+	memset(p, 0, (size_t)(first - p));
+	memset(last, 0, (size_t)(p + n - last));
+	return s;
 }
 
 void
@@ -239,7 +341,7 @@ poolcache_end(void)
 {
 	while (pc.nidle > 0)
 		sys_munmap(pc.idle[--pc.nidle], pc.size);
-	tdestroy(pc.live, keep_node);
+	tdestroy(pc.live, free);
 	pc.live = NULL;
 	pc.size = 0;
 }

@@ -15,8 +15,11 @@
  * mapping of exactly the pool's size that the thread itself mapped is not
  * unmapped but kept (up to POOLCACHE_IDLE of them), and handed out again,
  * zeroed as a fresh mapping is, at the thread's next mmap of that kind.
- * Every other call goes straight to the kernel. Under a sanitizer, whose
- * own interceptors must see every mapping, nothing is interposed.
+ * Every other call goes straight to the kernel. A pool that has to be
+ * mapped afresh (many connections at once) is spared the zeros on its
+ * untouched pages by poolcache_memset, which loop.c puts in the place of
+ * libmicrohttpd's memset (plthook.h). Under a sanitizer, whose own
+ * interceptors must see every mapping, nothing is interposed.
  */
 #ifndef AS_POOLCACHE_H
 #define AS_POOLCACHE_H
@@ -24,7 +27,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define POOLCACHE_IDLE 16 /* pools kept per thread: 2 MiB at 128 KiB */
+#define POOLCACHE_IDLE 16	/* pools kept per thread: 2 MiB at 128 KiB */
+#define POOLCACHE_FRESH_FILLS 2 /* poolcache_memset: fills that skip pages */
+#define POOLCACHE_FILL_MIN (16 * 1024) /* ... and the least of them */
 
 /*
  * From now on, recycle this thread's mappings of pool_size bytes (rounded
@@ -53,6 +58,23 @@ void poolcache_end(void);
  * more each for nothing.
  */
 size_t poolcache_trim(const void *inside);
+
+/*
+ * memset(3) for libmicrohttpd's calls (plthook.h), the same in effect.
+ *
+ * libmicrohttpd zeroes memory of a connection's pool that it frees: half a
+ * new connection's pool when its request has arrived (the read buffer's
+ * spare room), all of it when a request ends. In a pool this thread mapped
+ * afresh, those pages were never touched and read as zeros already, but
+ * the writes fault each one in: 16 page faults per new connection at the
+ * default, the largest cost of 10,000 listeners connecting at once (and
+ * 64 KiB of memory each). So the first POOLCACHE_FRESH_FILLS zero fills of
+ * POOLCACHE_FILL_MIN bytes or more in such a pool write only the pages
+ * that are present or swapped out; later ones, and every other call, are
+ * plain memset (asking which pages are present costs a system call, which
+ * a pool in steady use would pay on every request for nothing).
+ */
+void *poolcache_memset(void *s, int c, size_t n);
 
 /* Pools this thread keeps now (for the tests). */
 unsigned poolcache_idle(void);

@@ -245,6 +245,55 @@ BASE_FDS=$(fds)
 BASE_RSS=$(rss)
 diag "baseline: $BASE_FDS descriptors, RSS $BASE_RSS kB"
 
+# 300 new connections, one request each, then idle and kept alive. At the
+# end of a request libmicrohttpd zeroes the connection's whole pool (128
+# KiB); poolcache_memset spares the pages of a new pool never touched.
+IDLE=300
+IDLE_KB=40 # each; without poolcache_memset 128
+cat >"$T/idle.py" <<'PY'
+import socket, sys
+port, n, pid = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+def rss():
+    with open("/proc/%s/status" % pid) as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+conns = [socket.create_connection(("127.0.0.1", port), timeout=10)
+         for _ in range(n)]
+for s in conns:
+    s.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+good = 0
+for s in conns:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        b = s.recv(4096)
+        if not b:
+            break
+        data += b
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = [int(l.split(b":")[1]) for l in head.split(b"\r\n")
+              if l.lower().startswith(b"content-length:")]
+    while length and len(body) < length[0]:
+        b = s.recv(4096)
+        if not b:
+            break
+        body += b
+    good += head.startswith(b"HTTP/1.1 200") and bool(length) and \
+        len(body) == length[0]
+print(good, rss())
+for s in conns:
+    s.close()
+PY
+set -- $(timeout 30 python3 "$T/idle.py" "$PORT" "$IDLE" "$SERVER_PID")
+is "${1:-0}" "$IDLE" "$IDLE connections answered and kept alive"
+if sanitized; then
+	skip "... holding little memory each" "a sanitizer build zeroes all"
+else
+	[ -n "${2:-}" ] && [ "$2" -le $((BASE_RSS + IDLE * IDLE_KB)) ]
+	ok $? "... holding little memory each: RSS ${2:-?} kB (baseline $BASE_RSS, at most $IDLE_KB kB a connection)"
+fi
+back_idle() { [ "$(fds)" -le $((BASE_FDS + 2)) ]; }
+wait_for 15 back_idle
+ok $? "descriptors back to the baseline after they hang up ($(fds))"
+
 # run_py ARGS...: load.py's results as TAP, with a deadline.
 run_py() {
 	timeout 45 python3 "$T/load.py" "$PORT" "$LIB/long.wav" \

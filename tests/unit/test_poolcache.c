@@ -5,6 +5,8 @@
  * poolcache_end unmaps what it kept. "Really unmapped" is what msync(2) says
  * of the range: ENOMEM. poolcache_trim gives back exactly the resident
  * pages of zeros of this thread's pools, and every byte reads as before.
+ * poolcache_memset zeroes as memset does, but its first fills of a fresh
+ * pool leave the pages never touched untouched.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -240,6 +242,77 @@ test_trim_only_own_pools(void **state)
 	assert_int_equal(munmap(pool, len), 0);
 }
 
+/* Is every byte of [p, p + n) equal to c? */
+static bool
+all_bytes(const char *p, size_t n, int c)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != (char)c)
+			return false;
+	return true;
+}
+
+/*
+ * A fresh pool: data in pages 0 and 3 (and the last byte of page 5); a fill
+ * from the middle of page 0 to the middle of page 7 zeroes exactly that;
+ * pages 1, 2, 4 and 6 stay without a page behind them (7, filled in part,
+ * gets one).
+ */
+static void
+test_memset_skips_untouched(void **state)
+{
+	size_t len = pool_size(), page = page_size(), i;
+	char *p = map(len, PROT_READ | PROT_WRITE);
+	size_t from = page / 2, to = 7 * page + page / 2;
+
+	(void)state;
+	memset(p, 'a', page);
+	memset(p + 3 * page, 'b', page);
+	p[6 * page - 1] = 'c';
+	assert_ptr_equal(poolcache_memset(p + from, 0, to - from), p + from);
+	for (i = 1; i < 8; i++)
+		if (resident(p, i) != (i == 3 || i == 5 || i == 7))
+			fail_msg("page %zu is %sresident", i,
+				 resident(p, i) ? "" : "not ");
+	assert_true(all_bytes(p, from, 'a'));
+	assert_true(all_bytes(p + from, to - from, 0));
+	assert_int_equal(munmap(p, len), 0);
+}
+
+/* Past its fresh fills, a pool is filled by plain memset, as are others. */
+static void
+test_memset_plain(void **state)
+{
+	size_t len = pool_size(), page = page_size(), i;
+	char *p = map(len, PROT_READ | PROT_WRITE), *q;
+	char buf[POOLCACHE_FILL_MIN * 2];
+
+	(void)state;
+	for (i = 0; i < POOLCACHE_FRESH_FILLS; i++)
+		poolcache_memset(p, 0, len);
+	assert_false(resident(p, 1));
+	poolcache_memset(p, 0, len);
+	assert_true(resident(p, 1) && resident(p, len / page - 1));
+	/* a reused pool has no fresh fills, being zeroed whole already */
+	assert_int_equal(munmap(p, len), 0);
+	q = map(len, PROT_READ | PROT_WRITE);
+	assert_ptr_equal(q, p);
+	assert_int_equal(madvise(q, len, MADV_DONTNEED), 0);
+	poolcache_memset(q, 0, len);
+	assert_true(resident(q, 1));
+	/* not zeros, too small, not a pool */
+	assert_int_equal(madvise(q, len, MADV_DONTNEED), 0);
+	poolcache_memset(q, 'x', len);
+	assert_true(all_bytes(q, len, 'x'));
+	poolcache_memset(buf, 'y', sizeof buf);
+	assert_true(all_bytes(buf, sizeof buf, 'y'));
+	poolcache_memset(buf, 0, sizeof buf);
+	assert_true(all_bytes(buf, sizeof buf, 0));
+	assert_int_equal(munmap(q, len), 0);
+}
+
 static void *
 unmap_pool(void *arg)
 {
@@ -281,6 +354,10 @@ main(void)
 			test_trim_gives_back_zero_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trim_only_own_pools,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_memset_skips_untouched,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_memset_plain, setup,
+						teardown),
 	};
 
 	/* cmocka reports a skip() as "not ok # SKIP", a failure to
