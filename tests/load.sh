@@ -286,6 +286,8 @@ set -- $(timeout 30 python3 "$T/idle.py" "$PORT" "$IDLE" "$SERVER_PID")
 is "${1:-0}" "$IDLE" "$IDLE connections answered and kept alive"
 if sanitized; then
 	skip "... holding little memory each" "a sanitizer build zeroes all"
+elif ! [ -r /proc/self/pagemap ]; then
+	skip "... holding little memory each" "no /proc/self/pagemap to read"
 else
 	[ -n "${2:-}" ] && [ "$2" -le $((BASE_RSS + IDLE * IDLE_KB)) ]
 	ok $? "... holding little memory each: RSS ${2:-?} kB (baseline $BASE_RSS, at most $IDLE_KB kB a connection)"

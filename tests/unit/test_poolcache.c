@@ -9,6 +9,7 @@
  * pool leave the pages never touched untouched.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -242,6 +243,18 @@ test_trim_only_own_pools(void **state)
 	assert_int_equal(munmap(pool, len), 0);
 }
 
+/* Can this process read its page map (poolcache_memset's guide)? */
+static bool
+have_pagemap(void)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 /* Is every byte of [p, p + n) equal to c? */
 static bool
 all_bytes(const char *p, size_t n, int c)
@@ -272,7 +285,7 @@ test_memset_skips_untouched(void **state)
 	memset(p + 3 * page, 'b', page);
 	p[6 * page - 1] = 'c';
 	assert_ptr_equal(poolcache_memset(p + from, 0, to - from), p + from);
-	for (i = 1; i < 8; i++)
+	for (i = 1; i < 8 && have_pagemap(); i++)
 		if (resident(p, i) != (i == 3 || i == 5 || i == 7))
 			fail_msg("page %zu is %sresident", i,
 				 resident(p, i) ? "" : "not ");
@@ -292,7 +305,7 @@ test_memset_plain(void **state)
 	(void)state;
 	for (i = 0; i < POOLCACHE_FRESH_FILLS; i++)
 		poolcache_memset(p, 0, len);
-	assert_false(resident(p, 1));
+	assert_true(!have_pagemap() || !resident(p, 1));
 	poolcache_memset(p, 0, len);
 	assert_true(resident(p, 1) && resident(p, len / page - 1));
 	/* a reused pool has no fresh fills, being zeroed whole already */
