@@ -1,5 +1,6 @@
 #!/bin/sh
-# load: 1,000 concurrent streams read slowly while 100 GET /list all
+# load: 300 new connections kept alive after one request each hold little
+# memory; 1,000 concurrent streams read slowly while 100 GET /list all
 # succeed; 400 chunked streams each read their first 400 KB intact; then
 # 500 clients hang up mid-stream (half with a reset), after which the
 # server's open descriptors and memory return to the baseline. Last, a
