@@ -78,7 +78,7 @@ poolcache_enabled(void)
 
 #else
 
-#define TRIM_WINDOW 64 /* pages looked at per mincore(2) or pagemap read */
+#define PAGE_WINDOW 64		/* pages looked up per read of the page map */
 #define PM_PRESENT (1ULL << 63) /* pagemap: a page is behind it */
 #define PM_SWAPPED (1ULL << 62) /* pagemap: swapped out (or migrating) */
 
@@ -224,19 +224,65 @@ poolcache_begin(size_t pool_size)
 	(void)pthread_once(&pagemap_once, open_pagemap);
 }
 
-/* Does the page at p read as zeros? */
+/* The page map entries of the n (at most PAGE_WINDOW) pages from p. */
 static bool
-page_zero(const unsigned char *p, size_t page)
+page_entries(const unsigned char *p, size_t n, uint64_t *ent)
+{
+	off_t at = (off_t)((uintptr_t)p / pc.page * sizeof *ent);
+
+	return pagemap >= 0 && pread(pagemap, ent, n * sizeof *ent, at) ==
+				       (ssize_t)(n * sizeof *ent);
+}
+
+/*
+ * Call act on each longest run of pages in [from, from + n pages) that
+ * want(page, its page map entry) holds for, and add up what it returns.
+ * False if the page map cannot be read (act may have run on some runs).
+ */
+static bool
+each_run(unsigned char *from, size_t n,
+	 bool (*want)(const unsigned char *page, uint64_t entry),
+	 size_t (*act)(unsigned char *start, unsigned char *end),
+	 size_t *total)
+{
+	uint64_t ent[PAGE_WINDOW];
+	unsigned char *p, *run = NULL;
+	size_t w, i, m;
+
+	for (w = 0; w < n; w += m) {
+		m = n - w < PAGE_WINDOW ? n - w : PAGE_WINDOW;
+		if (!page_entries(from + w * pc.page, m, ent))
+			return false;
+		for (i = 0; i < m; i++) {
+			p = from + (w + i) * pc.page;
+			if (want(p, ent[i])) {
+				run = run != NULL ? run : p;
+				continue;
+			}
+			if (run != NULL)
+				*total += act(run, p);
+			run = NULL;
+		}
+	}
+	if (run != NULL)
+		*total += act(run, from + n * pc.page);
+	return true;
+}
+
+/* A page in memory (not swapped out) that reads as zeros. */
+static bool
+zero_in_memory(const unsigned char *p, uint64_t entry)
 {
 	/* every byte equals the next one, and the first is 0 */
-	return p[0] == 0 && memcmp(p, p + 1, page - 1) == 0;
+	return (entry & PM_PRESENT) && !(entry & PM_SWAPPED) && p[0] == 0 &&
+	       memcmp(p, p + 1, pc.page - 1) == 0;
 }
 
 /* Give back [from, to) of a pool: its length, or 0. */
 static size_t
 give_back(unsigned char *from, unsigned char *to)
 {
-	if (to == from || madvise(from, (size_t)(to - from), MADV_DONTNEED))
+	if (madvise(from, (size_t)(to - from), MADV_DONTNEED) != 0)
 		return 0;
 	return (size_t)(to - from);
 }
@@ -244,76 +290,33 @@ give_back(unsigned char *from, unsigned char *to)
 size_t
 poolcache_trim(const void *inside)
 {
-	unsigned char vec[TRIM_WINDOW], *base, *p, *run = NULL;
-	size_t npages, n, i, w, given = 0;
 	struct pc_pool *pool = live_pool(inside, 1);
+	size_t given = 0;
 
-	if (pool == NULL)
-		return 0;
-	base = pool->base;
-	npages = pc.size / pc.page;
 	/*
-	 * Each run of resident pages of zeros goes back in one call. A page
-	 * that is not resident is left alone: never touched it reads as
-	 * zeros anyway, but swapped out it holds data, and mincore(2) does
-	 * not tell the two apart.
+	 * A page not in memory is left alone: never touched it reads as
+	 * zeros anyway, and swapped out it holds data.
 	 */
-	for (w = 0; w < npages; w += n) {
-		n = npages - w < TRIM_WINDOW ? npages - w : TRIM_WINDOW;
-		if (mincore(base + w * pc.page, n * pc.page, vec) != 0)
-			return given;
-		for (i = 0; i < n; i++) {
-			p = base + (w + i) * pc.page;
-			if ((vec[i] & 1) && page_zero(p, pc.page)) {
-				run = run != NULL ? run : p;
-				continue;
-			}
-			if (run != NULL)
-				given += give_back(run, p);
-			run = NULL;
-		}
-	}
-	if (run != NULL)
-		given += give_back(run, base + pc.size);
+	if (pool != NULL)
+		(void)each_run(pool->base, pc.size / pc.page, zero_in_memory,
+			       give_back, &given);
 	return given;
 }
 
-/* Has the page of this pagemap entry ever been written (or read)? */
+/* Has the page ever been written (or read)? */
 static bool
-touched(uint64_t entry)
+touched(const unsigned char *p, uint64_t entry)
 {
+	(void)p;
 	return (entry & (PM_PRESENT | PM_SWAPPED)) != 0;
 }
 
-/*
- * Zero [from, from + n pages): the pages pagemap shows present or swapped
- * out; the others read as zeros already. False if pagemap cannot be read.
- */
-static bool
-zero_touched(unsigned char *from, size_t n)
+/* Zero [from, to); its length. */
+static size_t
+zero(unsigned char *from, unsigned char *to)
 {
-	uint64_t ent[TRIM_WINDOW];
-	size_t w, i, k, m;
-	off_t at;
-
-	for (w = 0; w < n; w += m) {
-		m = n - w < TRIM_WINDOW ? n - w : TRIM_WINDOW;
-		at = (off_t)((uintptr_t)(from + w * pc.page) / pc.page *
-			     sizeof ent[0]);
-		if (pread(pagemap, ent, m * sizeof ent[0], at) !=
-		    (ssize_t)(m * sizeof ent[0]))
-			return false;
-		/* each run of pages alike: zeroed if touched, else left */
-		for (i = 0; i < m; i = k) {
-			for (k = i + 1;
-			     k < m && touched(ent[k]) == touched(ent[i]); k++)
-				;
-			if (touched(ent[i]))
-				memset(from + (w + i) * pc.page, 0,
-				       (k - i) * pc.page);
-		}
-	}
-	return true;
+	memset(from, 0, (size_t)(to - from));
+	return (size_t)(to - from);
 }
 
 void *
@@ -321,6 +324,7 @@ poolcache_memset(void *s, int c, size_t n)
 {
 	unsigned char *p = s, *first, *last;
 	struct pc_pool *pool;
+	size_t zeroed = 0;
 
 	if (c != 0 || n < POOLCACHE_FILL_MIN || pagemap < 0 ||
 	    (pool = live_pool(s, n)) == NULL || pool->fresh == 0)
@@ -329,7 +333,9 @@ poolcache_memset(void *s, int c, size_t n)
 	first = pool->base +
 		(size_t)(p - pool->base + pc.page - 1) / pc.page * pc.page;
 	last = pool->base + (size_t)(p + n - pool->base) / pc.page * pc.page;
-	if (!zero_touched(first, (size_t)(last - first) / pc.page))
+	/* the pages never touched read as zeros already */
+	if (!each_run(first, (size_t)(last - first) / pc.page, touched, zero,
+		      &zeroed))
 		return memset(s, c, n);
 	memset(p, 0, (size_t)(first - p));
 	memset(last, 0, (size_t)(p + n - last));

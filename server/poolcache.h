@@ -49,8 +49,9 @@ void poolcache_end(void);
  * and cost nothing until written again. (Pages not resident are left
  * alone: one swapped out holds data.) Only for a pool this thread handed
  * out and no other thread touches meanwhile (a connection of the thread's
- * own daemon); anything else, and every call in a build that does not
- * interpose, gives back nothing. Returns the resident bytes given back.
+ * own daemon); anything else, every call in a build that does not
+ * interpose and every call where /proc/self/pagemap cannot be read give
+ * back nothing. Returns the resident bytes given back.
  *
  * libmicrohttpd zeroes half or more of a connection's pool (and a reused
  * pool is zeroed whole), which a sized answer (a 206) never uses: ten

@@ -401,6 +401,8 @@ crowd_small() { [ "$(rss)" -le $((CROWD_BASE + 12288)) ]; }
 if sanitized || [ -n "${AS_VALGRIND:-}" ]; then
 	skip "... holding little of their pools" \
 		"no pool memory is given back under a sanitizer or valgrind"
+elif ! [ -r /proc/self/pagemap ]; then
+	skip "... holding little of their pools" "no /proc/self/pagemap to read"
 else
 	wait_for 10 crowd_small
 	ok $? "... holding little of their pools: RSS $(rss) kB (at the start $CROWD_BASE, at most 12 MiB more; 32 would be the pools' zeroed halves)"

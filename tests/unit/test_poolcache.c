@@ -67,6 +67,18 @@ resident(char *p, size_t i)
 	return v & 1;
 }
 
+/* Can this process read its page map (poolcache_memset's guide)? */
+static bool
+have_pagemap(void)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static int
 setup(void **state)
 {
@@ -190,6 +202,11 @@ test_trim_gives_back_zero_pages(void **state)
 	memset(p + 6 * page, 0, page);
 	p[8 * page - 1] = 1;
 	memset(p + 8 * page, 0, page);
+	if (!have_pagemap()) { /* nothing to go by: nothing given back */
+		assert_int_equal(poolcache_trim(p + 7 * page + 12), 0);
+		assert_int_equal(munmap(p, len), 0);
+		return;
+	}
 	assert_int_equal(poolcache_trim(p + 7 * page + 12), 5 * page);
 	for (i = 0; i < len / page; i++)
 		if (resident(p, i) != (i == 0 || i == 7))
@@ -236,23 +253,13 @@ test_trim_only_own_pools(void **state)
 	assert_true(resident(other, 0) && resident(before, 0) &&
 		    resident(pool, 0));
 	/* the pool's own thread: the whole of it */
-	assert_int_equal(poolcache_trim(pool + len - 1), len);
-	assert_false(resident(pool, 0));
+	if (have_pagemap()) {
+		assert_int_equal(poolcache_trim(pool + len - 1), len);
+		assert_false(resident(pool, 0));
+	}
 	assert_int_equal(munmap(other, len + page), 0);
 	assert_int_equal(munmap(before, len), 0);
 	assert_int_equal(munmap(pool, len), 0);
-}
-
-/* Can this process read its page map (poolcache_memset's guide)? */
-static bool
-have_pagemap(void)
-{
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
 }
 
 /* Is every byte of [p, p + n) equal to c? */
