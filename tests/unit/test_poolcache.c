@@ -28,11 +28,15 @@
 #define ASKED 100000 /* --conn-memory: not a whole number of pages */
 
 static size_t
+page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static size_t
 pool_size(void)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-
-	return (ASKED + page - 1) / page * page;
+	return (ASKED + page_size() - 1) / page_size() * page_size();
 }
 
 /* A mapping as libmicrohttpd makes a pool, or with other protections. */
@@ -49,12 +53,6 @@ static bool
 unmapped(void *p, size_t len)
 {
 	return msync(p, len, MS_ASYNC) != 0 && errno == ENOMEM;
-}
-
-static size_t
-page_size(void)
-{
-	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
 /* Is page i of p resident? */
@@ -122,8 +120,7 @@ test_kept_and_zeroed(void **state)
 static void
 test_other_mappings_unmapped(void **state)
 {
-	size_t len = pool_size();
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t len = pool_size(), page = page_size();
 	char *bigger = map(len + page, PROT_READ | PROT_WRITE);
 	char *readonly = map(len, PROT_READ);
 	char *partial = map(len, PROT_READ | PROT_WRITE);
