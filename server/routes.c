@@ -20,6 +20,7 @@
 #include "guard.h"
 #include "http.h"
 #include "listing.h"
+#include "target.h"
 
 #define AUTHORITY_MAX 256 /* bytes of an absolute-form target's authority */
 
@@ -32,6 +33,7 @@ static const struct route *const table[] = {
 
 struct routes {
 	const struct server *srv;
+	struct target_route paths[ROUTE_COUNT]; /* the table's, to match */
 	void *state[ROUTE_COUNT];
 };
 
@@ -56,6 +58,10 @@ routes_new(const struct server *srv)
 	if (r == NULL)
 		return NULL;
 	r->srv = srv;
+	for (i = 0; i < ROUTE_COUNT; i++) {
+		r->paths[i].path = table[i]->path;
+		r->paths[i].prefix = (table[i]->flags & ROUTE_PREFIX) != 0;
+	}
 	for (i = 0; i < ROUTE_COUNT; i++) {
 		if (table[i]->init != NULL &&
 		    table[i]->init(srv, &r->state[i]) != 0) {
@@ -116,51 +122,16 @@ routes_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	*req_cls = NULL;
 }
 
-/*
- * A request target in absolute-form ("http://host:port/path", RFC 9112,
- * 3.2.2), which a server must accept: its path is routed and its authority
- * stands in for Host. On true, *path is the path ("/" when the target has
- * none) and host[0, size) the authority, NUL-terminated: empty when it does
- * not fit, which the Host check then refuses. False for any other form.
- */
-static bool
-absolute_form(const char *url, const char **path, char *host, size_t size)
-{
-	const char *a, *end;
-	size_t n;
-
-	if (strncasecmp(url, "http://", 7) == 0)
-		a = url + 7;
-	else if (strncasecmp(url, "https://", 8) == 0)
-		a = url + 8;
-	else
-		return false;
-	end = a + strcspn(a, "/");
-	n = (size_t)(end - a);
-	if (n >= size)
-		n = 0;
-	memcpy(host, a, n);
-	host[n] = '\0';
-	*path = *end != '\0' ? end : "/";
-	return true;
-}
-
 /* The route for path, with its table index; NULL when there is none. */
 static const struct route *
-find_route(const char *path, size_t *index)
+find_route(const struct routes *r, const char *path, size_t *index)
 {
-	size_t i, n;
+	long i = target_match(r->paths, ROUTE_COUNT, path);
 
-	for (i = 0; i < ROUTE_COUNT; i++) {
-		n = strlen(table[i]->path);
-		if ((table[i]->flags & ROUTE_PREFIX) != 0
-			    ? strncmp(path, table[i]->path, n) == 0
-			    : strcmp(path, table[i]->path) == 0) {
-			*index = i;
-			return table[i];
-		}
-	}
-	return NULL;
+	if (i < 0)
+		return NULL;
+	*index = (size_t)i;
+	return table[i];
 }
 
 /* A 405 that names the methods route (NULL: an unknown page) answers. */
@@ -361,12 +332,12 @@ routes_handle(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_NO; /* out of memory in routes_begin */
 	rq.acc = call->acc;
 	rq.head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-	absolute = absolute_form(url, &url, authority, sizeof authority);
+	absolute = target_absolute(url, &url, authority, sizeof authority);
 	rq.path = url;
 	if (!call->acc->seen) {
 		access_seen(call->acc, method, version);
 		guard_header_done(c);
-		call->route = find_route(url, &call->index);
+		call->route = find_route(r, url, &call->index);
 		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && !rq.head &&
 		    (strcmp(method, MHD_HTTP_METHOD_POST) != 0 ||
 		     call->route == NULL ||
