@@ -7,9 +7,11 @@
 #   BENCH_WORK=/some/dir bash tests/bench/run.sh
 # Knobs (environment): BENCH_REPS (3) runs per figure and server,
 # BENCH_DURATION (10) seconds per wrk run, BENCH_LISTENERS_N (10000),
-# BENCH_LISTEN_S (30), BENCH_TTFB_N (30), BENCH_ONLY (space-separated
-# figure names: gib c64 c256 small list listeners rlisteners startup change
-# ttfb; rlisteners ask for a range, as mpv and browsers do).
+# BENCH_LISTEN_S (30), BENCH_TTFB_N (30), BENCH_SERVER_ARGS (more options
+# for as_server, e.g. --conn-memory 16384), BENCH_ONLY (space-separated
+# figure names: gib c64 c256 small list listeners rlisteners blisteners
+# startup change ttfb; rlisteners ask for a range, as mpv and browsers do;
+# blisteners play while a busy loop keeps one core).
 # Everything runs on 127.0.0.1, every load is bounded in time, and every
 # server started here is stopped on exit.
 set -u
@@ -19,7 +21,7 @@ DUR=${BENCH_DURATION:-10}
 NLISTEN=${BENCH_LISTENERS_N:-10000}
 LISTEN_S=${BENCH_LISTEN_S:-30}
 TTFB_N=${BENCH_TTFB_N:-30}
-ONLY=${BENCH_ONLY:-gib c64 c256 small list listeners rlisteners startup change ttfb}
+ONLY=${BENCH_ONLY:-gib c64 c256 small list listeners rlisteners blisteners startup change ttfb}
 WORK=${BENCH_WORK:-${TMPDIR:-/tmp}/as-bench}
 AS_SERVER=${AS_SERVER:?set AS_SERVER to an as_server binary}
 LISTENERS=${BENCH_LISTENERS:?set BENCH_LISTENERS to the listeners binary}
@@ -123,7 +125,7 @@ ours_start() {
 	local pf=$TMP/ours.port i
 	rm -f "$pf"
 	"$AS_SERVER" -p 0 --port-file "$pf" -b 127.0.0.1 -l "$1" \
-		--max-clients 15000 --access-log off \
+		--max-clients 15000 --access-log off ${BENCH_SERVER_ARGS:-} \
 		>/dev/null 2>>"$TMP/ours.err" &
 	OURS_PID=$!
 	for i in $(seq 1 2000); do
@@ -293,9 +295,11 @@ fig_ttfb() {
 	add ttfb "$1" "$(awk -v v="$v" 'BEGIN {printf "%.3f", v * 1000}')"
 }
 
-fig_listeners() { # ours|nginx [r: with Range: bytes=0-, as players ask]
-	local urls=$TMP/urls.$1 out i k=${2:-}lsn flag=
-	[ -n "${2:-}" ] && flag=-g
+# ours|nginx [r: with Range: bytes=0-, as players ask; b: while a busy
+# loop keeps one core to itself, as other work on the machine would]
+fig_listeners() {
+	local urls=$TMP/urls.$1 out i k=${2:-}lsn flag= busy=
+	[ "${2:-}" = r ] && flag=-g
 	: >"$urls"
 	for i in $(seq 0 19); do
 		if [ "$1" = ours ]; then echo "/stream/$((IDX_RADIO + i))"
@@ -303,10 +307,15 @@ fig_listeners() { # ours|nginx [r: with Range: bytes=0-, as players ask]
 	done
 	restart_media
 	hwm_reset "$1"
-	log "$NLISTEN listeners${flag:+ with Range} on $1 for ${LISTEN_S}s"
+	if [ "${2:-}" = b ]; then # bounded: it ends by itself
+		timeout $((LISTEN_S + 15)) sh -c 'while :; do :; done' &
+		busy=$!
+	fi
+	log "$NLISTEN listeners${flag:+ with Range}${busy:+ beside a busy core} on $1 for ${LISTEN_S}s"
 	out=$("$LISTENERS" -p "$([ "$1" = ours ] && echo "$OURS_PORT" || echo "$NGINX_PORT")" \
 		-u "$urls" -n "$NLISTEN" -r 40000 -d "$LISTEN_S" -R 2 $flag 2>>"$RAW")
-	echo "listeners${flag:+ $flag} $1 $out" >>"$RAW"
+	[ -n "$busy" ] && stop "$busy"
+	echo "listeners${flag:+ $flag}${busy:+ busy} $1 $out" >>"$RAW"
 	add "$k" "$1" "$(echo "$out" | tr ' ' '\n' | awk -F= '
 		{v[$1]=$2} END {printf "%s/%s,%s,%s", v["served"], v["listeners"],
 		v["errors"], v["underruns"]}')"
@@ -406,6 +415,7 @@ want list && { log "wrk -c16 on /list of 200"; alternate fig_list; }
 want ttfb && { log "time to first byte"; REPS=$TTFB_N alternate fig_ttfb; }
 want listeners && { fig_listeners ours; fig_listeners nginx; }
 want rlisteners && { fig_listeners ours r; fig_listeners nginx r; }
+want blisteners && { fig_listeners ours b; fig_listeners nginx b; }
 stop "$LIST_PID"; LIST_PID=
 want startup && { log "startup, 10k and 100k files"; fig_startup; }
 want change && { log "change in a 100k library"; fig_change; }
@@ -443,6 +453,7 @@ row() {
 	want list && row "/list of 200 vs autoindex, wrk -c16 (req/s)" list "" "≥ 2.0"
 	want listeners && listener_rows lsn "$NLISTEN listeners"
 	want rlisteners && listener_rows rlsn "$NLISTEN listeners with Range"
+	want blisteners && listener_rows blsn "$NLISTEN listeners beside a busy core"
 	want startup && row "startup to first /list, 10k files (s)" start10k "" "ours ≤ 0.5"
 	want startup && row "startup to first /list, 100k files (s)" start100k "" "ours ≤ 5"
 	want change && row "new file in a 100k library visible (s)" change "" "ours ≤ 1"
