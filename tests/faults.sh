@@ -18,6 +18,18 @@ reap() {
 	[ "$REAPED_RC" -ne 137 ]
 }
 log_has() { grep -qiE "$1" "$SERVER_LOG"; }
+# log_mark, then log_since TEXT...: a line logged after the mark holds
+# every TEXT (fixed strings). Earlier lines, of this server or the ones
+# before it in the same log, never count.
+log_mark() { _log_mark=$(wc -l <"$SERVER_LOG"); }
+log_since() {
+	tail -n +$((_log_mark + 1)) "$SERVER_LOG" >"$T/log.since"
+	for _s in "$@"; do
+		grep -F -- "$_s" "$T/log.since" >"$T/log.next"
+		mv "$T/log.next" "$T/log.since"
+	done
+	[ -s "$T/log.since" ]
+}
 
 LIB="$T/library"
 mkdir -p "$LIB/Sub"
@@ -159,12 +171,13 @@ ok $? "/list drops the deleted file"
 ### the library folder renamed away and back ##################################
 
 BEFORE=$(curl_ "$URL/list")
-: >"$T/mark"
+REAL_LIB=$(cd "$LIB" && pwd -P) # as the server names it
+log_mark
 mv "$LIB" "$T/library.away"
-wait_for 5 log_has 'still serving the last good listing|cannot|no such'
-ok $? "renamed away: a clear log line"
-grep -iE 'still serving|cannot|no such' "$SERVER_LOG" | tail -n 1 |
-	sed 's/^/# log: /'
+wait_for 5 log_since "cannot open the library folder $REAL_LIB: No such file" \
+	"still serving the last good listing"
+ok $? "renamed away: a clear log line (what, which folder, what now)"
+tail -n +$((_log_mark + 1)) "$SERVER_LOG" | sed 's/^/# log: /'
 is "$(http_code "$URL/health")" 200 "renamed away: /health still 200"
 is "$(curl_ "$URL/list")" "$BEFORE" "renamed away: /list keeps the last good listing"
 code=$(fetch away "$URL/stream/3")
@@ -240,10 +253,14 @@ else
 	chmod 755 "$U/library/Locked"
 	wait_for 5 listed Locked/locked.wav "$NURL"
 	ok $? "readable again: its tracks come back within 5 s"
+	REAL_LIB=$(cd "$U/library" && pwd -P)
+	log_mark
 	chmod 000 "$U/library"
 	touch "$LIB" # nothing: just time for a rescan
-	wait_for 5 log_has 'still serving|permission denied'
+	wait_for 5 log_since "the library folder $REAL_LIB: Permission denied" \
+		"still serving the last good listing"
 	ok $? "the whole library unreadable: a clear log line"
+	tail -n +$((_log_mark + 1)) "$SERVER_LOG" | sed 's/^/# log: /'
 	chmod 755 "$U/library"
 	cp "$LIB/z.wav" "$U/library/later.wav"
 	chmod a+r "$U/library/later.wav"

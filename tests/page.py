@@ -290,19 +290,46 @@ def main():
     # --- screenshots and layout -------------------------------------------
     os.makedirs(artifacts, exist_ok=True)
 
-    def shot(name):
+    def capture():
         r = cdp.call("Page.captureScreenshot",
                      {"format": "png", "captureBeyondViewport": True},
                      timeout=20)
-        path = os.path.join(artifacts, name)
-        with open(path, "wb") as f:
-            f.write(base64.b64decode(r["data"]))
-        return os.path.getsize(path)
+        return base64.b64decode(r["data"])
+
+    def png_size(png):
+        """(width, height) from a PNG's IHDR; None if it is not a PNG."""
+        if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+            return None
+        return (int.from_bytes(png[16:20], "big"),
+                int.from_bytes(png[20:24], "big"))
+
+    def shot(name, what):
+        """Save a screenshot as name and check it: a PNG as wide as the
+        viewport in device pixels, at least as tall, and showing the page:
+        the same capture with the page hidden (background only) must differ
+        and compress to less than half its size."""
+        png = capture()
+        with open(os.path.join(artifacts, name), "wb") as f:
+            f.write(png)
+        vw, vh, dpr = cdp.js("[window.innerWidth, window.innerHeight,"
+                             " window.devicePixelRatio]")
+        dims = png_size(png)
+        want_w = round(vw * dpr)
+        say(dims is not None and dims[0] == want_w
+            and dims[1] >= round(vh * dpr), "%s screenshot: a PNG of the "
+            "viewport's width in device pixels, %s (want %d wide, >= %d)"
+            % (what, dims, want_w, round(vh * dpr)))
+        cdp.js("document.documentElement.style.visibility = 'hidden'")
+        cdp.pump(0.2)
+        blank = capture()
+        cdp.js("document.documentElement.style.visibility = ''")
+        cdp.pump(0.2)
+        say(png != blank and len(blank) * 2 < len(png), "%s screenshot "
+            "shows the page: %d bytes, %d with the page hidden; saved as "
+            "%s/%s" % (what, len(png), len(blank), artifacts, name))
 
     cdp.js("window.scrollTo(0, 0)")
-    n = shot("page.png")
-    say(n > 1000, "desktop screenshot saved: %s/page.png (%d bytes)"
-        % (artifacts, n))
+    shot("page.png", "desktop")
     cdp.call("Emulation.setDeviceMetricsOverride",
              {"width": 390, "height": 844, "deviceScaleFactor": 2,
               "mobile": True})
@@ -325,9 +352,7 @@ def main():
         "search box is at least 200 x 24 px %s" % box)
     diag("phone width: download links %s px" % sorted(set(
         (round(w), round(h)) for tag, w, h in sizes if tag == "A")))
-    n = shot("page-phone.png")
-    say(n > 1000, "phone screenshot saved: %s/page-phone.png (%d bytes)"
-        % (artifacts, n))
+    shot("page-phone.png", "phone")
 
     # --- over the whole session ---------------------------------------------
     cdp.pump(0.3)
