@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "dynbuf.h"
+#include "header.h"
 #include "parse.h"
 #include "save.h"
 #include "xmalloc.h"
@@ -430,48 +430,21 @@ struct fetch_get {
 	struct save_file save;
 	char errbuf[CURL_ERROR_SIZE];
 	struct fetch_errbody err;
-	long code;	     /* 0 until the first body byte */
-	bool started;	     /* a body byte of a 200 or 206 arrived */
-	bool cr_ok;	     /* a Content-Range header was parsed */
-	uint64_t cr_start;   /* its first byte */
-	uint64_t cr_total;   /* its complete length */
-	char *write_cause;   /* why the body could not be stored */
+	long code;		  /* 0 until the first body byte */
+	bool started;		  /* a body byte of a 200 or 206 arrived */
+	struct header_answer hdr; /* Content-Range and validators */
+	char *write_cause;	  /* why the body could not be stored */
 	unsigned char *wbuf; /* FETCH_WRITE_BUFFER bytes not yet in .part */
 	size_t wlen;
 	struct fetch_progress prog;
 };
 
-/* Parse "Content-Range: bytes a-b/total" (a header line, CRLF ended). */
-static void
-fetch_content_range(struct fetch_get *g, const char *h, size_t len)
-{
-	static const char name[] = "content-range: bytes ";
-	const char *p = h + sizeof(name) - 1, *end = h + len;
-	const char *dash, *slash;
-	uint64_t last;
-
-	if (len < sizeof(name) - 1 ||
-	    strncasecmp(h, name, sizeof(name) - 1) != 0)
-		return;
-	while (end > p && (end[-1] == '\r' || end[-1] == '\n'))
-		end--;
-	dash = memchr(p, '-', (size_t)(end - p));
-	slash = dash ? memchr(dash, '/', (size_t)(end - dash)) : NULL;
-	if (slash == NULL)
-		return;
-	g->cr_ok =
-		parse_u64(p, (size_t)(dash - p), &g->cr_start) == PARSE_OK &&
-		parse_u64(dash + 1, (size_t)(slash - dash - 1), &last) ==
-			PARSE_OK &&
-		parse_u64(slash + 1, (size_t)(end - slash - 1),
-			  &g->cr_total) == PARSE_OK &&
-		g->cr_start <= last && last < g->cr_total;
-}
-
 static size_t
 fetch_get_header(char *p, size_t size, size_t n, void *ud)
 {
-	fetch_content_range(ud, p, size * n);
+	struct fetch_get *g = ud;
+
+	header_line(&g->hdr, p, size * n);
 	return size * n;
 }
 
@@ -481,7 +454,8 @@ fetch_get_begin(struct fetch_get *g)
 {
 	if (g->code == 200 && g->save.size > 0)
 		return save_truncate(&g->save, &g->write_cause);
-	if (g->code == 206 && (!g->cr_ok || g->cr_start != g->save.size)) {
+	if (g->code == 206 && (g->hdr.range != HEADER_RANGE_BYTES ||
+			       g->hdr.first != g->save.size)) {
 		g->write_cause = xasprintf("the server sent a range that does "
 					   "not start at byte %" PRIu64,
 					   g->save.size);
@@ -605,7 +579,7 @@ fetch_get_reset(struct fetch_get *g)
 	g->easy = NULL;
 	g->code = 0;
 	g->started = false;
-	g->cr_ok = false;
+	header_reset(&g->hdr);
 	g->err.len = 0;
 	g->err.data[0] = '\0';
 }
@@ -654,7 +628,7 @@ fetch_get_finish(struct client *c, const struct track *t, struct fetch_get *g,
 		return -1;
 	curl_easy_getinfo(g->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
 	if (g->code == 206)
-		expect = g->cr_total;
+		expect = g->hdr.total;
 	else
 		expect = cl >= 0 ? (uint64_t)cl : g->save.size;
 	if (save_commit(&g->save, expect, cause) < 0)
@@ -704,6 +678,7 @@ fetch_get(struct client *c, const struct track *t, char **cause)
 
 	g->save.fd = -1;
 	g->save.dirfd = -1;
+	header_reset(&g->hdr);
 	g->wbuf = xmalloc(FETCH_WRITE_BUFFER);
 	ret = fetch_get_prepare(c, t, g, cause);
 	if (ret != 0)
