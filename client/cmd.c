@@ -11,6 +11,7 @@
 
 #include "args.h"
 #include "fetch.h"
+#include "get.h"
 #include "stream.h"
 #include "xmalloc.h"
 
@@ -264,7 +265,7 @@ cmd_get_exec(struct client *c, int argc, char **argv)
 	(void)argc;
 	if (rv != CMD_OK)
 		return rv;
-	if (fetch_get(c, t, &cause) < 0) {
+	if (get_track(c, t, &cause) < 0) {
 		cmd_error("get %" PRIu64 ": %s", t->index, cause);
 		free(cause);
 		return CMD_ERROR;

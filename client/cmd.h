@@ -6,28 +6,9 @@
 #ifndef AS_CMD_H
 #define AS_CMD_H
 
-#include <stdbool.h>
 #include <stddef.h>
-#include <time.h>
 
-#include "tracklist.h"
-
-/* The client's one configuration and state struct. */
-struct client {
-	char *base_url;	     /* "http://host:port", no trailing slash; owned */
-	char *where;	     /* the server as named in messages; owned */
-	const char *library; /* local library directory */
-	const char *player;  /* shell command reading audio on stdin */
-	const char *cacert;  /* --cacert; NULL: libcurl's default CA store */
-	char *token;	     /* shared secret sent as a Bearer; owned; NULL */
-	const char *token_from; /* where it came from, for messages */
-	size_t buffer_max;	/* stream buffer cap, bytes */
-	bool progress;		/* stderr is a terminal: draw progress bars */
-	bool tty_out;		/* stdout is a terminal: align the listing */
-	bool have_list;		/* list holds the last listing fetched */
-	struct timespec list_time; /* when it was fetched (CLOCK_MONOTONIC) */
-	struct tracklist list;
-};
+#include "client.h"
 
 enum cmd_retval {
 	CMD_OK = 0,

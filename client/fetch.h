@@ -1,9 +1,8 @@
 /*
- * fetch: the client's plain HTTP transfers with libcurl: the listing and
- * `get` (a .part file, resumed with Range, renamed when complete, with a
- * progress bar on a terminal). Also the pieces stream.c shares: handle
- * setup, error messages from curl and from the server, and the Ctrl-C flag
- * that aborts the transfer in progress.
+ * fetch: the client's plain HTTP with libcurl: the listing, and the pieces
+ * every transfer shares (get.c, stream.c): handle setup, error messages
+ * from curl and from the server, and the Ctrl-C flag that aborts the
+ * transfer in progress.
  */
 #ifndef AS_FETCH_H
 #define AS_FETCH_H
@@ -16,6 +15,9 @@
 
 #include "cmd.h"
 #include "tracklist.h"
+
+/* Seconds below 1 byte/s after which a server is taken for dead. */
+#define FETCH_STALL_TIME 60L
 
 /* Bytes of an HTTP error body kept for the message. */
 #define FETCH_ERRBODY_MAX 1024
@@ -39,6 +41,10 @@ void fetch_interrupt_clear(void);
  */
 CURL *fetch_easy(const struct client *c, const char *path, char *errbuf);
 
+/* Progress callback for transfers without a bar: aborts on Ctrl-C. */
+int fetch_xferinfo_quiet(void *ud, curl_off_t dltotal, curl_off_t dlnow,
+			 curl_off_t ultotal, curl_off_t ulnow);
+
 /* Keep the first bytes of an error body (a write callback's data). */
 void fetch_errbody_add(struct fetch_errbody *e, const char *p, size_t n);
 
@@ -61,12 +67,6 @@ char *fetch_http_cause(const struct client *c, long code,
  * (caller frees).
  */
 int fetch_list(struct client *c, char **cause);
-
-/*
- * Save track t under c->library: skip when the complete file is there,
- * resume a .part, rename when complete. 0, or -1 with *cause set.
- */
-int fetch_get(struct client *c, const struct track *t, char **cause);
 
 /* "/stream/<index>" in buf of len >= 30 bytes. */
 void fetch_track_path(uint64_t index, char *buf, size_t len);

@@ -16,6 +16,7 @@
 #include <editline/readline.h>
 
 #include "args.h"
+#include "client.h"
 #include "cmd.h"
 #include "fetch.h"
 #include "xmalloc.h"
@@ -117,42 +118,6 @@ main_load_token(struct client *c, const char *file, char **cause)
 		*cause = xasprintf("token file %s: %s", file, why);
 	free(why);
 	return ret;
-}
-
-/* Fill the client from the options; the strings it owns are allocated. */
-static void
-main_setup(struct client *c, const struct args_options *o)
-{
-	const char *env = getenv("AS_PLAYER");
-	/* An IPv6 address goes in brackets in the URL, unless it has them. */
-	bool v6 = o->address[0] != '[' && strchr(o->address, ':') != NULL;
-
-	memset(c, 0, sizeof(*c));
-	if (o->url != NULL) {
-		size_t len = strlen(o->url);
-
-		while (len > 0 && o->url[len - 1] == '/')
-			len--;
-		c->base_url = xstrndup(o->url, len);
-		c->where = xstrdup(c->base_url);
-	} else {
-		c->base_url = xasprintf("http://%s%s%s:%u", v6 ? "[" : "",
-					o->address, v6 ? "]" : "",
-					(unsigned)o->port);
-		c->where = xasprintf("address %s port %u (%s)", o->address,
-				     (unsigned)o->port, c->base_url);
-	}
-	c->library = o->library;
-	if (o->player != NULL)
-		c->player = o->player;
-	else if (env != NULL && *env != '\0')
-		c->player = env;
-	else
-		c->player = ARGS_DEFAULT_PLAYER;
-	c->buffer_max = o->buffer_max;
-	c->cacert = o->cacert;
-	c->progress = isatty(STDERR_FILENO);
-	c->tty_out = isatty(STDOUT_FILENO);
 }
 
 /* Run one split line; CMD_QUIT ends the shell. */
@@ -325,7 +290,7 @@ main(int argc, char **argv)
 		cmd_error("cannot initialise libcurl");
 		return 1;
 	}
-	main_setup(&c, &o);
+	client_setup(&c, &o);
 	if (main_load_token(&c, o.token_file, &cause) < 0) {
 		cmd_error("%s", cause);
 		free(cause);
@@ -339,12 +304,7 @@ main(int argc, char **argv)
 	else
 		rc = main_shell_plain(&c);
 out:
-	if (c.token != NULL)
-		explicit_bzero(c.token, strlen(c.token));
-	free(c.token);
-	tracklist_free(&c.list);
-	free(c.base_url);
-	free(c.where);
+	client_free(&c);
 	curl_global_cleanup();
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "header.h"
 #include "xmalloc.h"
 
 #define SAVE_LIBRARY_MODE 0700
@@ -133,6 +134,7 @@ save_open(const char *library, const char *relpath, struct save_file *s,
 	if (save_walk(s, relpath, mode, cause) < 0)
 		return -1;
 	s->part = xasprintf("%s.part", s->name);
+	s->tag = xasprintf("%s.part.etag", s->name);
 	return 0;
 }
 
@@ -183,7 +185,64 @@ save_truncate(struct save_file *s, char **cause)
 		return -1;
 	}
 	s->size = 0;
+	save_validator_drop(s);
 	return 0;
+}
+
+bool
+save_validator_load(const struct save_file *s, char *buf, size_t len)
+{
+	char data[HEADER_VALIDATOR_MAX + 2];
+	ssize_t n;
+	int fd;
+
+	if (len < HEADER_VALIDATOR_MAX + 1)
+		return false;
+	fd = openat(s->dirfd, s->tag, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, data, sizeof(data));
+	close(fd);
+	if (n < 2 || data[n - 1] != '\n' ||
+	    !header_validator_ok(data, (size_t)n - 1))
+		return false;
+	memcpy(buf, data, (size_t)n - 1);
+	buf[n - 1] = '\0';
+	return true;
+}
+
+int
+save_validator_store(struct save_file *s, const char *v, char **cause)
+{
+	int flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC;
+	size_t len;
+	int fd, e = 0;
+
+	if (v == NULL) {
+		save_validator_drop(s);
+		return 0;
+	}
+	len = strlen(v);
+	errno = 0;
+	fd = openat(s->dirfd, s->tag, flags, 0666);
+	if (fd < 0 || write(fd, v, len) != (ssize_t)len ||
+	    write(fd, "\n", 1) != 1)
+		e = errno != 0 ? errno : ENOSPC;
+	if (fd >= 0 && close(fd) < 0 && e == 0)
+		e = errno;
+	if (e == 0)
+		return 0;
+	*cause = xasprintf("cannot write %s.part.etag: %s", s->display,
+			   strerror(e));
+	save_validator_drop(s);
+	return -1;
+}
+
+void
+save_validator_drop(struct save_file *s)
+{
+	if (s->dirfd >= 0 && s->tag != NULL)
+		(void)unlinkat(s->dirfd, s->tag, 0);
 }
 
 int
@@ -257,6 +316,7 @@ save_commit(struct save_file *s, uint64_t expect, char **cause)
 				   s->display, s->display, strerror(errno));
 		return -1;
 	}
+	save_validator_drop(s);
 	return 0;
 }
 
@@ -271,8 +331,10 @@ save_close(struct save_file *s)
 	s->dirfd = -1;
 	free(s->name);
 	free(s->part);
+	free(s->tag);
 	free(s->display);
 	s->name = NULL;
 	s->part = NULL;
+	s->tag = NULL;
 	s->display = NULL;
 }

@@ -3,7 +3,11 @@
  * created with mode 0700 when missing; a track's folders are created under
  * it, walking one component at a time without following symbolic links, so
  * no path from the server can write outside the library. The body goes to
- * "<name>.part" and is renamed to "<name>" only once it is complete.
+ * "<name>.part" and is renamed to "<name>" only once it is complete. Next
+ * to a .part, "<name>.part.etag" keeps the validator of the server's
+ * answer (its ETag, else its Last-Modified date) that the bytes in the
+ * .part belong to, so a later request can resume them with If-Range; it
+ * goes when the .part is emptied or committed.
  */
 #ifndef AS_SAVE_H
 #define AS_SAVE_H
@@ -19,6 +23,7 @@ struct save_file {
 	int fd;	       /* the .part, open for writing; -1 when closed */
 	char *name;    /* final file name inside dirfd */
 	char *part;    /* name + ".part" */
+	char *tag;     /* name + ".part.etag": the validator's file */
 	char *display; /* "<library>/<relative path>", for messages */
 	uint64_t size; /* bytes in the .part now */
 };
@@ -50,7 +55,10 @@ bool save_is_complete(const struct save_file *s, uint64_t size);
  */
 int save_open_part(struct save_file *s, bool resume, char **cause);
 
-/* Empty the .part and write from its start again. -1 with *cause set. */
+/*
+ * Empty the .part (and drop its validator) and write from its start
+ * again. -1 with *cause set.
+ */
 int save_truncate(struct save_file *s, char **cause);
 
 /*
@@ -65,6 +73,22 @@ int save_truncate(struct save_file *s, char **cause);
 /* Append all n bytes to the .part. -1 with *cause set (errno kept). */
 int save_write(struct save_file *s, const void *p, size_t n, char **cause);
 
+/*
+ * The validator kept for the .part, into buf of len >= HEADER_VALIDATOR_MAX
+ * + 1 bytes: true when there is one and it reads back valid (one line,
+ * header_validator_ok), else false.
+ */
+bool save_validator_load(const struct save_file *s, char *buf, size_t len);
+
+/*
+ * Keep v (a valid validator) for the bytes now in the .part; NULL drops
+ * it. -1 with *cause set (and no validator kept).
+ */
+int save_validator_store(struct save_file *s, const char *v, char **cause);
+
+/* Forget the .part's validator (its bytes no longer match it). */
+void save_validator_drop(struct save_file *s);
+
 /* The modification time of the .part, or -1 when unknown. */
 time_t save_part_mtime(const struct save_file *s);
 
@@ -73,7 +97,8 @@ void save_set_mtime(struct save_file *s, time_t mtime);
 
 /*
  * Check the .part holds exactly expect bytes, close it and rename it to the
- * final name. -1 with *cause set (the .part stays).
+ * final name, dropping its validator. -1 with *cause set (the .part and
+ * its validator stay).
  */
 int save_commit(struct save_file *s, uint64_t expect, char **cause);
 
