@@ -20,6 +20,10 @@ PID = int(sys.argv[2])
 TRACK = open(sys.argv[3], "rb").read()
 EXPECTED = open(sys.argv[4], "rb").read()
 SIZE = len(TRACK)
+# The libmicrohttpd version the server was built against (make check sets
+# it; tests/mhd-version.sh checks that it is also the one loaded). Where
+# libmicrohttpd itself answers, the answer may depend on it.
+MHD_VERSION = os.environ.get("AS_MHD_VERSION", "")
 
 IO_TIMEOUT = 5.0   # one recv; the server runs with --header-timeout 3
 CASE_DEADLINE = 8.0  # a whole answer
@@ -415,8 +419,10 @@ def nul_raw(ans, rd):
 
 case("NUL byte raw in the path: 400/404, or /list cut at the NUL",
      req(b"/list\x00/../../etc/passwd"), nul_raw, need_close=True)
+# libmicrohttpd 1.0 refuses a NUL in a field value (400); 0.9.x passes it on.
 case("NUL byte raw in a header value",
-     req(b"/list", b"X-N: a\x00b\r\n"), status_in(200, 400),
+     req(b"/list", b"X-N: a\x00b\r\n"),
+     status_in(400 if MHD_VERSION.startswith("1.") else 200, close_ok=False),
      need_close=True)
 case("%00 in the path: 404", req(b"/stream/0%00"), no_leak(404),
      need_close=True)
@@ -503,7 +509,6 @@ ranges = [
     (b"bytes=" + b"9" * 5000 + b"-", "416"),
     (b"items=0-10", ""),
     (b"bytes=0-0", "=206"),
-    (b"bytes=\x00-1", ""),
 ]
 for value, kind in ranges:
     shown = value if len(value) < 48 else value[:40] + b"...(%d bytes)" % \
@@ -511,6 +516,15 @@ for value, kind in ranges:
     case("Range: %s" % shown.decode("latin-1").replace("\x00", "\\0"),
          req(b"/stream/0", b"Range: " + value + b"\r\n"),
          range_check(kind), need_close=True)
+# A NUL in a field value: libmicrohttpd 1.0 refuses the request itself (400,
+# as RFC 9110, 5.5 allows); 0.9.x hands the field to the server, which
+# ignores the malformed range and sends the whole track.
+if MHD_VERSION.startswith("1."):
+    nul_range = status_in(400, close_ok=False)
+else:
+    nul_range = range_check("")
+case("Range: bytes=\\0-1", req(b"/stream/0", b"Range: bytes=\x00-1\r\n"),
+     nul_range, need_close=True)
 case("If-Range with a 4 KB garbage date and a range",
      req(b"/stream/0", b"Range: bytes=0-9\r\nIf-Range: " + b"Z" * 4096 +
          b"\r\n"), range_check("206"), need_close=True)
