@@ -148,7 +148,9 @@ TagLib::ByteVector
 find(TagLib::IOStream *s)
 {
 	s->seek(0);
-	switch (sniff(s->readBlock(HEAD_LEN))) {
+	container c = sniff(s->readBlock(HEAD_LEN));
+	s->seek(0); /* TagLib's readers start where the stream is */
+	switch (c) {
 	case C_MPEG: {
 		TagLib::MPEG::File f(
 			s, TagLib::ID3v2::FrameFactory::instance(), false);
