@@ -4,6 +4,7 @@
  * The cache is a text file: a header line, then one line per track,
  * sorted by path, of tab-separated fields
  *   path size mtime_ns duration number title artist album
+ * and, when the track has a picture, a last field "@art" (TAGS_ART);
  * where "\N" stands for an unknown value and backslash, tab and newline in
  * strings are escaped as \\, \t and \n. Lines that do not parse are
  * skipped: a damaged cache costs some rereading, never a failure.
@@ -22,9 +23,10 @@
 
 #include "parse.h"
 
-#define TAGS_CACHE_MAGIC "as-tags 1"
+#define TAGS_CACHE_MAGIC "as-tags 2"
 #define TAGS_LINE_MAX (64 * 1024) /* longer cache lines are skipped */
 #define TAGS_FIELD_MAX 1024	  /* bytes kept of one tag value */
+#define TAGS_ART "\t@art"	  /* line suffix: the track has a picture */
 
 /* A tag value worth keeping: non-empty, cut to TAGS_FIELD_MAX. */
 static char *
@@ -148,6 +150,18 @@ field_num(const char *s, const char *e, uint64_t *out)
 	return parse_u64(s, (size_t)(e - s), out) == PARSE_OK ? 0 : -1;
 }
 
+/* Strip line's TAGS_ART suffix, if any; whether it was there. */
+static bool
+take_art(char *line, size_t len)
+{
+	size_t n = sizeof TAGS_ART - 1;
+
+	if (len < n || memcmp(line + len - n, TAGS_ART, n) != 0)
+		return false;
+	line[len - n] = '\0';
+	return true;
+}
+
 /* Parse one cache line (no newline) into t. 0, or -1 when malformed. */
 static int
 parse_line(char *line, struct track *t)
@@ -227,6 +241,7 @@ tags_cache_load(const char *file)
 			continue;
 		line[len - 1] = '\0';
 		memset(&t, 0, sizeof t);
+		t.art = take_art(line, (size_t)len - 1);
 		if (parse_line(line, &t) != 0 || cache_add(c, &cap, &t) != 0)
 			track_clear(&t);
 	}
@@ -319,7 +334,7 @@ tags_cache_save(const char *file, const struct track *tracks, size_t n)
 		put_str(fp, t->artist);
 		fputc('\t', fp);
 		put_str(fp, t->album);
-		fputc('\n', fp);
+		fputs(t->art ? TAGS_ART "\n" : "\n", fp);
 	}
 	if (fclose(fp) != 0 || rename(tmp, file) != 0) {
 		unlink(tmp);

@@ -110,6 +110,7 @@ clear_tags(struct track *t)
 	t->duration = -1;
 	t->number = 0;
 	t->tagged = false;
+	t->art = false;
 }
 
 int
@@ -128,6 +129,7 @@ track_copy_tags(struct track *dst, const struct track *src)
 	dst->duration = src->duration;
 	dst->number = src->number;
 	dst->tagged = src->tagged;
+	dst->art = src->art;
 	return 0;
 }
 

@@ -23,6 +23,7 @@ struct track {
 	double duration; /* seconds, < 0 when unknown */
 	int number;	 /* track number, 0 when unknown */
 	bool tagged;	 /* the tags above were read (or found unreadable) */
+	bool art;	 /* has a picture (art_probe), known once tagged */
 };
 
 /*
