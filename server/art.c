@@ -240,10 +240,23 @@ out:
 	return res;
 }
 
-/* The picture embedded in relpath into pic (with want, its bytes). */
+/* Is relpath under rootfd the regular file expect names? */
+static bool
+track_is(int rootfd, const char *relpath, const struct stat *expect)
+{
+	struct stat st;
+
+	return fstatat(rootfd, relpath, &st, 0) == 0 && S_ISREG(st.st_mode) &&
+	       st.st_dev == expect->st_dev && st.st_ino == expect->st_ino;
+}
+
+/*
+ * The picture embedded in relpath into pic (with want, its bytes). With
+ * expect, the track must be that file (st_dev, st_ino).
+ */
 static enum art_result
-find_embedded(int rootfd, const char *relpath, struct art_picture *pic,
-	      bool want)
+find_embedded(int rootfd, const char *relpath, const struct stat *expect,
+	      struct art_picture *pic, bool want)
 {
 	enum tagpic_result r;
 	struct stat st;
@@ -253,7 +266,9 @@ find_embedded(int rootfd, const char *relpath, struct art_picture *pic,
 		    O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return ART_ERROR;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (expect != NULL &&
+	     (st.st_dev != expect->st_dev || st.st_ino != expect->st_ino))) {
 		close(fd);
 		return ART_ERROR;
 	}
@@ -271,17 +286,27 @@ find_embedded(int rootfd, const char *relpath, struct art_picture *pic,
 }
 
 enum art_result
-art_find(int rootfd, const char *relpath, struct art_picture *pic)
+art_find(int rootfd, const char *relpath, dev_t dev, ino_t ino,
+	 struct art_picture *pic)
 {
-	enum art_result r;
+	struct stat expect;
 
 	memset(pic, 0, sizeof *pic);
-	r = find_embedded(rootfd, relpath, pic, true);
-	if (r == ART_OK)
+	memset(&expect, 0, sizeof expect);
+	expect.st_dev = dev;
+	expect.st_ino = ino;
+	switch (find_embedded(rootfd, relpath, &expect, pic, true)) {
+	case ART_OK:
 		return ART_OK;
-	/* a track whose tags TagLib cannot read may still have a cover */
-	if (r == ART_ERROR)
+	case ART_NONE:
+		break;
+	case ART_ERROR:
+		/* gone, replaced, or tags TagLib cannot read: which? */
+		if (!track_is(rootfd, relpath, &expect))
+			return ART_ERROR;
 		log_debug("%s: tags unreadable", relpath);
+		break;
+	}
 	return find_folder(rootfd, relpath, pic, true);
 }
 
@@ -291,7 +316,7 @@ art_probe(int rootfd, const char *relpath)
 	struct art_picture pic;
 
 	memset(&pic, 0, sizeof pic);
-	return find_embedded(rootfd, relpath, &pic, false) == ART_OK ||
+	return find_embedded(rootfd, relpath, NULL, &pic, false) == ART_OK ||
 	       find_folder(rootfd, relpath, &pic, false) == ART_OK;
 }
 

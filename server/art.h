@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "tagpic.h"
 
@@ -47,11 +48,12 @@ struct art_picture {
 int art_init(void);
 
 /*
- * Find the picture of the track at relpath under the folder rootfd. On
- * ART_OK, *pic holds it (free with art_picture_clear); otherwise *pic is
- * empty.
+ * Find the picture of the track at relpath under the folder rootfd, which
+ * must still be the file (dev, ino) the library listed: another one there
+ * (a link put in its place) gives ART_ERROR. On ART_OK, *pic holds the
+ * picture (free with art_picture_clear); otherwise *pic is empty.
  */
-enum art_result art_find(int rootfd, const char *relpath,
+enum art_result art_find(int rootfd, const char *relpath, dev_t dev, ino_t ino,
 			 struct art_picture *pic);
 
 /* Has the track at relpath a picture (what art_find would find)? */
