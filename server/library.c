@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "art.h"
 #include "log.h"
 #include "scan.h"
 #include "tags.h"
@@ -441,6 +442,7 @@ read_some(struct library *lib, const struct library_snap *snap, size_t *next,
 		read[*n].mtime_ns = t->mtime_ns;
 		read[*n].duration = -1;
 		tags_read(path, &read[*n]);
+		read[*n].art = art_probe(lib->rootfd, t->path);
 		(*n)++;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		ms = (now.tv_sec - start.tv_sec) * 1000 +

@@ -183,6 +183,9 @@ render_json(const struct track *t, size_t n, size_t *len)
 		return NULL;
 	for (i = 0; i < n; i++) {
 		item = track_json(&t[i], i);
+		if (item != NULL) /* art: the picture at /art/<index> */
+			json_object_set_new(item, "art",
+					    json_boolean(t[i].art));
 		if (item == NULL || json_array_append_new(arr, item) != 0)
 			goto out;
 	}
@@ -245,6 +248,8 @@ static const char html_head[] =
 	"audio{width:14em;max-width:100%;height:2em}\n"
 	"tr.playing{background:#e8f0ff}\n"
 	"tr.g th{background:#eee;font-weight:600;padding-top:.8em}\n"
+	"tr.g img{width:48px;height:48px;object-fit:contain;"
+	"vertical-align:middle;margin-right:.6em}\n"
 	"td.v a{display:inline-block;padding:.4em .2em}\n"
 	"@media (max-width:40em){table,tbody,tr,td,th{display:block}"
 	"thead,td.n,td.s{display:none}tr{padding:.4em 0;"
@@ -387,9 +392,27 @@ same_folder(const struct html_item *a, const struct html_item *b)
 	       memcmp(a->t->path, b->t->path, a->dirlen) == 0;
 }
 
+/* The picture of the first track of items[0..n) that has one, lazily
+ * loaded at twice its shown size (sharp on dense screens). */
+static void
+html_art(struct out *o, const struct html_item *items, size_t n,
+	 const struct listing_opts *opts)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!items[i].t->art)
+			continue;
+		out_fmt(o, "<img src=\"/art/%zu?size=96", items[i].index);
+		out_token(o, opts, "&amp;");
+		out_str(o, "\" width=\"48\" height=\"48\" loading=\"lazy\" "
+			   "alt=\"\">");
+		return;
+	}
+}
+
 /* The heading of the group items[0..n). */
 static void
-html_group(struct out *o, const struct html_item *items, size_t n)
+html_group(struct out *o, const struct html_item *items, size_t n,
+	   const struct listing_opts *opts)
 {
 	const struct track *t = NULL;
 	size_t i;
@@ -399,6 +422,7 @@ html_group(struct out *o, const struct html_item *items, size_t n)
 			t = items[i].t;
 	}
 	out_str(o, "<tr class=\"g\"><th colspan=\"6\">");
+	html_art(o, items, n, opts);
 	if (t != NULL) {
 		out_html(o, t->artist != NULL ? t->artist : "Unknown artist");
 		out_str(o, " \xe2\x80\x94 ");
@@ -442,7 +466,7 @@ render_html(const struct track *t, size_t n, const struct listing_opts *opts,
 		for (i = g + 1; i < n && same_folder(&items[i], &items[g]);
 		     i++)
 			;
-		html_group(&o, &items[g], i - g);
+		html_group(&o, &items[g], i - g, opts);
 		for (size_t k = g; k < i; k++)
 			html_row(&o, items[k].t, items[k].index, opts);
 	}

@@ -63,6 +63,7 @@ struct route {
 	enum MHD_Result (*handle)(struct request *rq, void *state);
 };
 
+extern const struct route route_art;
 extern const struct route route_health;
 extern const struct route route_list;
 extern const struct route route_list_m3u;

@@ -6,6 +6,7 @@
  * one line per track, sorted by path, of tab-separated fields
  *   path size mtime_ns duration_ms number disc year
  *   title artist album album_artist genre
+ * and, when the track has a picture, a last field "@art" (TAGS_ART);
  * where "\N" stands for an unknown value and backslash, tab and newline in
  * strings are escaped as \\, \t and \n. A file of another version is read
  * as empty (its lines are not misread); lines that do not parse are
@@ -25,13 +26,14 @@
 #include "parse.h"
 #include "tagfile.h"
 
-#define TAGS_CACHE_MAGIC "as-tags 2"
+#define TAGS_CACHE_MAGIC "as-tags 3"
 #define TAGS_FIELDS 12		  /* fields of a cache line */
 #define TAGS_LINE_MAX (64 * 1024) /* longer cache lines are skipped */
 #define TAGS_FIELD_MAX 1024	  /* bytes kept of one tag value */
 #define TAGS_NUMBER_MAX 100000	  /* a bigger track or disc number is junk */
 #define TAGS_YEAR_MAX 9999
 #define TAGS_DURATION_MAX_MS (1000000LL * 1000) /* 11.5 days */
+#define TAGS_ART "\t@art"	  /* line suffix: the track has a picture */
 
 /*
  * A tag value worth keeping: non-empty valid UTF-8, cut to at most
@@ -149,6 +151,18 @@ field_num(const char *s, const char *e, uint64_t *out)
 	return parse_u64(s, (size_t)(e - s), out) == PARSE_OK ? 0 : -1;
 }
 
+/* Strip line's TAGS_ART suffix, if any; whether it was there. */
+static bool
+take_art(char *line, size_t len)
+{
+	size_t n = sizeof TAGS_ART - 1;
+
+	if (len < n || memcmp(line + len - n, TAGS_ART, n) != 0)
+		return false;
+	line[len - n] = '\0';
+	return true;
+}
+
 /* Split line at tabs into exactly TAGS_FIELDS fields: field i is
  * [f[i], f[i + 1] - 1). 0, or -1 when the count differs. */
 static int
@@ -254,6 +268,7 @@ tags_cache_load(const char *file)
 			continue;
 		line[len - 1] = '\0';
 		memset(&t, 0, sizeof t);
+		t.art = take_art(line, (size_t)len - 1);
 		if (parse_line(line, &t) != 0 || cache_add(c, &cap, &t) != 0)
 			track_clear(&t);
 	}
@@ -358,7 +373,7 @@ tags_cache_save(const char *file, const struct track *tracks, size_t n)
 			fputs("\\N", fp);
 		fprintf(fp, "\t%d\t%d\t%d\t", t->number, t->disc, t->year);
 		put_strs(fp, t);
-		fputc('\n', fp);
+		fputs(t->art ? TAGS_ART "\n" : "\n", fp);
 	}
 	if (fclose(fp) != 0 || rename(tmp, file) != 0) {
 		unlink(tmp);

@@ -118,6 +118,7 @@ clear_tags(struct track *t)
 	t->duration = -1;
 	t->number = t->disc = t->year = 0;
 	t->tagged = false;
+	t->art = false;
 }
 
 int
@@ -140,6 +141,7 @@ track_copy_tags(struct track *dst, const struct track *src)
 	dst->disc = src->disc;
 	dst->year = src->year;
 	dst->tagged = src->tagged;
+	dst->art = src->art;
 	return 0;
 }
 

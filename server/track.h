@@ -27,6 +27,7 @@ struct track {
 	int disc;	 /* disc number, 0 when unknown */
 	int year;	 /* 0 when unknown */
 	bool tagged;	 /* the tags above were read (or found unreadable) */
+	bool art;	 /* has a picture (art_probe), known once tagged */
 };
 
 /*
