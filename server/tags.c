@@ -33,7 +33,7 @@
 #define TAGS_NUMBER_MAX 100000	  /* a bigger track or disc number is junk */
 #define TAGS_YEAR_MAX 9999
 #define TAGS_DURATION_MAX_MS (1000000LL * 1000) /* 11.5 days */
-#define TAGS_ART "\t@art"	  /* line suffix: the track has a picture */
+#define TAGS_ART "\t@art" /* line suffix: the track has a picture */
 
 /*
  * A tag value worth keeping: non-empty valid UTF-8, cut to at most
