@@ -241,10 +241,12 @@ read_small_file(const char *path)
 		return NULL;
 	buf = malloc(SECRET_FILE_MAX + 1);
 	if (buf != NULL) {
+		errno = 0;
 		len = fread(buf, 1, SECRET_FILE_MAX + 1, f);
 		if (ferror(f) || len > SECRET_FILE_MAX ||
 		    memchr(buf, '\0', len) != NULL) {
-			errno = ferror(f)		? EIO
+			/* fread's own cause (EISDIR for a folder) first */
+			errno = ferror(f) ? (errno != 0 ? errno : EIO)
 				: len > SECRET_FILE_MAX ? EFBIG
 							: EINVAL;
 			free(buf);
