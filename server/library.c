@@ -45,6 +45,7 @@
 struct snap {
 	struct library_snap pub; /* first: a library_snap is a snap */
 	struct track *tracks;
+	struct catalog *catalog; /* pub.catalog, owned */
 	atomic_uint refs;
 };
 
@@ -95,6 +96,7 @@ snap_unref(struct snap *s)
 {
 	if (s == NULL || atomic_fetch_sub(&s->refs, 1) != 1)
 		return;
+	catalog_free(s->catalog);
 	scan_free(s->tracks, s->pub.count);
 	free(s);
 }
@@ -192,6 +194,10 @@ publish(struct library *lib, struct snap *s, bool untagged)
 	snap_unref(old);
 }
 
+/*
+ * A snapshot of tracks (its tags final) with its catalogue, or NULL when
+ * out of memory (tracks then stay the caller's).
+ */
 static struct snap *
 snap_new(struct track *tracks, size_t count)
 {
@@ -199,6 +205,12 @@ snap_new(struct track *tracks, size_t count)
 
 	if (s == NULL)
 		return NULL;
+	s->catalog = catalog_build(tracks, count);
+	if (s->catalog == NULL) {
+		free(s);
+		return NULL;
+	}
+	s->pub.catalog = s->catalog;
 	s->tracks = tracks;
 	s->pub.tracks = tracks;
 	s->pub.count = count;
@@ -216,6 +228,7 @@ scan_all(struct library *lib, char **cause)
 	struct scan_hooks hooks = {on_skip, on_dir, lib};
 	struct track *tracks;
 	struct snap *s = NULL, *old;
+	bool untagged;
 	size_t count;
 	int rc = -1;
 
@@ -229,6 +242,7 @@ scan_all(struct library *lib, char **cause)
 		scan_free(tracks, count);
 		goto out;
 	}
+	untagged = carry_tags(lib, tracks, count, old);
 	s = snap_new(tracks, count);
 	if (s == NULL) {
 		scan_free(tracks, count);
@@ -236,7 +250,7 @@ scan_all(struct library *lib, char **cause)
 		rc = -1;
 		goto out;
 	}
-	publish(lib, s, carry_tags(lib, tracks, count, old));
+	publish(lib, s, untagged);
 	log_info("library: %zu tracks (generation %llu)", count,
 		 (unsigned long long)s->pub.generation);
 out:
@@ -307,6 +321,7 @@ library_update(struct library *lib, char *const *paths, size_t n)
 	size_t count = 0, cap = 0, nsub, i;
 	struct snap *old, *s;
 	char *cause = NULL;
+	bool untagged;
 	int rc = -1;
 
 	pthread_mutex_lock(&lib->scan_lock);
@@ -335,12 +350,13 @@ library_update(struct library *lib, char *const *paths, size_t n)
 	rc = 0;
 	if (same_table(tracks, count, old->tracks, old->pub.count))
 		goto out;
+	untagged = carry_tags(lib, tracks, count, old);
 	s = snap_new(tracks, count);
 	if (s == NULL) {
 		rc = -1;
 		goto out;
 	}
-	publish(lib, s, carry_tags(lib, tracks, count, old));
+	publish(lib, s, untagged);
 	log_info("library: %zu tracks after %zu change(s) (generation %llu)",
 		 count, n, (unsigned long long)s->pub.generation);
 	tracks = NULL; /* owned by s */

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "catalog.h"
 #include "track.h"
 
 struct library;
@@ -20,6 +21,8 @@ struct library_snap {
 	const struct track *tracks; /* sorted bytewise by path */
 	size_t count;
 	uint64_t generation; /* changes whenever the table changes */
+	/* Artists, albums and IDs of this table; never NULL. */
+	const struct catalog *catalog;
 };
 
 /*

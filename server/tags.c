@@ -1,11 +1,14 @@
 /*
- * tags: TagLib's C API for a track's tags, and the tag cache file.
+ * tags: a track's tags through TagLib (tagfile.cc, its C++ API), and the
+ * tag cache file.
  *
- * The cache is a text file: a header line, then one line per track,
- * sorted by path, of tab-separated fields
- *   path size mtime_ns duration number title artist album
+ * The cache is a text file: a header line naming its format version, then
+ * one line per track, sorted by path, of tab-separated fields
+ *   path size mtime_ns duration_ms number disc year
+ *   title artist album album_artist genre
  * where "\N" stands for an unknown value and backslash, tab and newline in
- * strings are escaped as \\, \t and \n. Lines that do not parse are
+ * strings are escaped as \\, \t and \n. A file of another version is read
+ * as empty (its lines are not misread); lines that do not parse are
  * skipped: a damaged cache costs some rereading, never a failure.
  */
 #include "tags.h"
@@ -17,16 +20,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <taglib/tag_c.h>
 #include <unistd.h>
 
 #include "parse.h"
+#include "tagfile.h"
 
-#define TAGS_CACHE_MAGIC "as-tags 1"
+#define TAGS_CACHE_MAGIC "as-tags 2"
+#define TAGS_FIELDS 12		  /* fields of a cache line */
 #define TAGS_LINE_MAX (64 * 1024) /* longer cache lines are skipped */
 #define TAGS_FIELD_MAX 1024	  /* bytes kept of one tag value */
+#define TAGS_NUMBER_MAX 100000	  /* a bigger track or disc number is junk */
+#define TAGS_YEAR_MAX 9999
+#define TAGS_DURATION_MAX_MS (1000000LL * 1000) /* 11.5 days */
 
-/* A tag value worth keeping: non-empty, cut to TAGS_FIELD_MAX. */
+/*
+ * A tag value worth keeping: non-empty valid UTF-8, cut to at most
+ * TAGS_FIELD_MAX bytes on a character boundary. NULL otherwise.
+ */
 static char *
 keep(const char *s)
 {
@@ -35,80 +45,62 @@ keep(const char *s)
 	if (s == NULL || *s == '\0')
 		return NULL;
 	n = strnlen(s, TAGS_FIELD_MAX);
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--; /* s[n] continues a character: cut before it */
+	if (n == 0 || !track_utf8_valid(s, n))
+		return NULL;
 	return strndup(s, n);
 }
 
 /*
- * Open path as Ogg Opus. TagLib picks the decoder by extension and opens
- * .ogg and .oga only as Vorbis or FLAC, and its C API has no Opus type, so
- * the file is opened through a symbolic link named *.opus in a private
- * temporary folder. NULL when that fails too.
+ * The number that s starts with ("3" of "3/12", "1999" of "1999-05-01"),
+ * or 0 when s does not start with a digit or the number exceeds max.
  */
-static TagLib_File *
-open_as_opus(const char *path)
+static int
+leading_number(const char *s, int max)
 {
-	const char *tmp = getenv("TMPDIR");
-	char dir[PATH_MAX], link[PATH_MAX + 16];
-	TagLib_File *f = NULL;
-	int n;
+	uint64_t v;
+	size_t n = 0;
 
-	if (tmp == NULL || tmp[0] != '/')
-		tmp = "/tmp";
-	n = snprintf(dir, sizeof dir, "%s/as-tags.XXXXXX", tmp);
-	if (n < 0 || (size_t)n >= sizeof dir || mkdtemp(dir) == NULL)
-		return NULL;
-	if (snprintf(link, sizeof link, "%s/t.opus", dir) > 0 &&
-	    symlink(path, link) == 0) {
-		f = taglib_file_new(link);
-		unlink(link);
-	}
-	rmdir(dir);
-	return f;
+	if (s == NULL)
+		return 0;
+	while (n < 12 && s[n] >= '0' && s[n] <= '9')
+		n++;
+	if (n == 0 || n == 12 || parse_u64(s, n, &v) != PARSE_OK ||
+	    v > (uint64_t)max)
+		return 0;
+	return (int)v;
+}
+
+/* Copy what tf holds into t's tag fields. */
+static void
+from_tagfile(const struct tagfile *tf, struct track *t)
+{
+	t->title = keep(tf->title);
+	t->artist = keep(tf->artist);
+	t->album = keep(tf->album);
+	t->album_artist = keep(tf->album_artist);
+	t->genre = keep(tf->genre);
+	t->number = leading_number(tf->track, TAGS_NUMBER_MAX);
+	t->disc = leading_number(tf->disc, TAGS_NUMBER_MAX);
+	t->year = leading_number(tf->date, TAGS_YEAR_MAX);
+	if (tf->duration_ms > 0 && tf->duration_ms < TAGS_DURATION_MAX_MS)
+		t->duration = (double)tf->duration_ms / 1000.0;
 }
 
 void
 tags_read(const char *path, struct track *t)
 {
-	const TagLib_AudioProperties *ap;
-	const char *type;
-	TagLib_File *f;
-	TagLib_Tag *tag;
-	char *s;
+	const char *type = track_type_for_name(path);
+	struct tagfile tf;
 
 	t->tagged = true;
-	taglib_set_strings_unicode(1);
-	taglib_set_string_management_enabled(0);
-	f = taglib_file_new(path);
 	/* .ogg and .oga (audio/ogg by track.c's rule) may hold Opus */
-	type = track_type_for_name(path);
-	if ((f == NULL || !taglib_file_is_valid(f)) && type != NULL &&
-	    strcmp(type, "audio/ogg") == 0) {
-		if (f != NULL)
-			taglib_file_free(f);
-		f = open_as_opus(path);
-	}
-	if (f == NULL)
+	if (tagfile_read(path, type != NULL && strcmp(type, "audio/ogg") == 0,
+			 &tf) != 0)
 		return;
-	if (!taglib_file_is_valid(f))
-		goto out;
-	tag = taglib_file_tag(f);
-	if (tag != NULL) {
-		s = taglib_tag_title(tag);
-		t->title = keep(s);
-		taglib_free(s);
-		s = taglib_tag_artist(tag);
-		t->artist = keep(s);
-		taglib_free(s);
-		s = taglib_tag_album(tag);
-		t->album = keep(s);
-		taglib_free(s);
-		t->number = (int)taglib_tag_track(tag);
-	}
-	ap = taglib_file_audioproperties(f);
-	if (ap != NULL && taglib_audioproperties_length(ap) > 0)
-		t->duration = taglib_audioproperties_length(ap);
-out:
-	taglib_file_free(f);
+	from_tagfile(&tf, t);
+	tagfile_clear(&tf);
 }
 
 struct tags_cache {
@@ -142,47 +134,82 @@ field_str(const char *s, const char *e, char **out)
 	return 0;
 }
 
+/* field_str for a tag: valid UTF-8 or the line is refused. */
+static int
+field_text(const char *s, const char *e, char **out)
+{
+	if (field_str(s, e, out) != 0)
+		return -1;
+	return *out == NULL || track_utf8_valid(*out, strlen(*out)) ? 0 : -1;
+}
+
 static int
 field_num(const char *s, const char *e, uint64_t *out)
 {
 	return parse_u64(s, (size_t)(e - s), out) == PARSE_OK ? 0 : -1;
 }
 
-/* Parse one cache line (no newline) into t. 0, or -1 when malformed. */
+/* Split line at tabs into exactly TAGS_FIELDS fields: field i is
+ * [f[i], f[i + 1] - 1). 0, or -1 when the count differs. */
 static int
-parse_line(char *line, struct track *t)
+split_fields(char *line, const char *f[TAGS_FIELDS + 1])
 {
-	const char *f[9];
-	uint64_t size, mtime, dur, num;
 	char *p = line;
 	int n = 0;
 
 	f[n++] = p;
-	while (*p != '\0' && n < 9) {
+	while (*p != '\0' && n <= TAGS_FIELDS) {
 		if (*p++ == '\t')
 			f[n++] = p;
 	}
-	if (n != 8)
+	if (n != TAGS_FIELDS)
 		return -1;
-	f[8] = p + strlen(p) + 1; /* one past the last field's end */
-	if (field_num(f[1], f[2] - 1, &size) != 0 ||
-	    field_num(f[2], f[3] - 1, &mtime) != 0 ||
-	    field_num(f[4], f[5] - 1, &num) != 0 || num > 100000)
+	f[TAGS_FIELDS] = p + 1; /* one past the last field's end */
+	return 0;
+}
+
+/* A number field no bigger than max. 0, or -1 when malformed. */
+static int
+field_int(const char *s, const char *e, uint64_t max, int *out)
+{
+	uint64_t v;
+
+	if (field_num(s, e, &v) != 0 || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* Parse one cache line (no newline) into t. 0, or -1 when malformed. */
+static int
+parse_line(char *line, struct track *t)
+{
+	const char *f[TAGS_FIELDS + 1];
+	uint64_t size, mtime, ms;
+
+	if (split_fields(line, f) != 0 ||
+	    field_num(f[1], f[2] - 1, &size) != 0 ||
+	    field_num(f[2], f[3] - 1, &mtime) != 0 || mtime > INT64_MAX ||
+	    field_int(f[4], f[5] - 1, TAGS_NUMBER_MAX, &t->number) != 0 ||
+	    field_int(f[5], f[6] - 1, TAGS_NUMBER_MAX, &t->disc) != 0 ||
+	    field_int(f[6], f[7] - 1, TAGS_YEAR_MAX, &t->year) != 0)
 		return -1;
 	if (f[4] - f[3] == 3 && f[3][0] == '\\')
 		t->duration = -1;
-	else if (field_num(f[3], f[4] - 1, &dur) == 0 && dur < 1000000)
-		t->duration = (double)dur;
+	else if (field_num(f[3], f[4] - 1, &ms) == 0 &&
+		 ms < (uint64_t)TAGS_DURATION_MAX_MS)
+		t->duration = (double)ms / 1000.0;
 	else
 		return -1;
 	t->size = size;
 	t->mtime_ns = (int64_t)mtime;
-	t->number = (int)num;
 	t->tagged = true;
 	if (field_str(f[0], f[1] - 1, &t->path) != 0 || t->path == NULL ||
-	    field_str(f[5], f[6] - 1, &t->title) != 0 ||
-	    field_str(f[6], f[7] - 1, &t->artist) != 0 ||
-	    field_str(f[7], f[8] - 1, &t->album) != 0)
+	    field_text(f[7], f[8] - 1, &t->title) != 0 ||
+	    field_text(f[8], f[9] - 1, &t->artist) != 0 ||
+	    field_text(f[9], f[10] - 1, &t->album) != 0 ||
+	    field_text(f[10], f[11] - 1, &t->album_artist) != 0 ||
+	    field_text(f[11], f[12] - 1, &t->genre) != 0)
 		return -1;
 	return 0;
 }
@@ -284,6 +311,21 @@ put_str(FILE *fp, const char *s)
 	}
 }
 
+/* The string fields of a cache line, tab-separated. */
+static void
+put_strs(FILE *fp, const struct track *t)
+{
+	put_str(fp, t->title);
+	fputc('\t', fp);
+	put_str(fp, t->artist);
+	fputc('\t', fp);
+	put_str(fp, t->album);
+	fputc('\t', fp);
+	put_str(fp, t->album_artist);
+	fputc('\t', fp);
+	put_str(fp, t->genre);
+}
+
 int
 tags_cache_save(const char *file, const struct track *tracks, size_t n)
 {
@@ -310,15 +352,12 @@ tags_cache_save(const char *file, const struct track *tracks, size_t n)
 		fprintf(fp, "\t%" PRIu64 "\t%" PRId64 "\t", t->size,
 			t->mtime_ns);
 		if (t->duration >= 0)
-			fprintf(fp, "%ld", (long)t->duration);
+			fprintf(fp, "%lld",
+				(long long)(t->duration * 1000.0 + 0.5));
 		else
 			fputs("\\N", fp);
-		fprintf(fp, "\t%d\t", t->number);
-		put_str(fp, t->title);
-		fputc('\t', fp);
-		put_str(fp, t->artist);
-		fputc('\t', fp);
-		put_str(fp, t->album);
+		fprintf(fp, "\t%d\t%d\t%d\t", t->number, t->disc, t->year);
+		put_strs(fp, t);
 		fputc('\n', fp);
 	}
 	if (fclose(fp) != 0 || rename(tmp, file) != 0) {

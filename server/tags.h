@@ -1,7 +1,7 @@
 /*
- * tags: what TagLib knows of a track (title, artist, album, number,
- * duration), and the cache file that spares a restart from reading every
- * file again.
+ * tags: what TagLib knows of a track (title, artist, album, album artist,
+ * genre, year, track and disc numbers, duration), and the cache file that
+ * spares a restart from reading every file again.
  */
 #ifndef AS_TAGS_H
 #define AS_TAGS_H
@@ -11,10 +11,11 @@
 #include "track.h"
 
 /*
- * Read the tags of the file at path into t's tag fields (title, artist,
- * album, number, duration; NULL, 0 or -1 when absent) and set t->tagged.
- * A file TagLib cannot read leaves them unknown. Not thread-safe: one
- * thread reads tags.
+ * Read the tags of the file at path into t's tag fields (NULL, 0 or -1
+ * when absent; strings valid UTF-8 of at most 1 KiB; year from the date
+ * tag's leading number, track and disc from "N" or "N/M") and set
+ * t->tagged. A file TagLib cannot read leaves them unknown. t's tag
+ * fields must be unset on entry. Not thread-safe: one thread reads tags.
  */
 void tags_read(const char *path, struct track *t);
 

@@ -70,13 +70,13 @@ utf8_seq(const unsigned char *s, size_t n)
 }
 
 bool
-track_path_listable(const char *path, size_t len)
+track_utf8_valid(const char *str, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)path;
+	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, n;
 
 	while (i < len) {
-		if (s[i] == '\n' || s[i] == '\0')
+		if (s[i] == '\0')
 			return false;
 		n = utf8_seq(s + i, len - i);
 		if (n == 0)
@@ -84,6 +84,12 @@ track_path_listable(const char *path, size_t len)
 		i += n;
 	}
 	return true;
+}
+
+bool
+track_path_listable(const char *path, size_t len)
+{
+	return memchr(path, '\n', len) == NULL && track_utf8_valid(path, len);
 }
 
 /* strdup that maps NULL to NULL; sets *failed when out of memory. */
@@ -106,9 +112,11 @@ clear_tags(struct track *t)
 	free(t->title);
 	free(t->artist);
 	free(t->album);
-	t->title = t->artist = t->album = NULL;
+	free(t->album_artist);
+	free(t->genre);
+	t->title = t->artist = t->album = t->album_artist = t->genre = NULL;
 	t->duration = -1;
-	t->number = 0;
+	t->number = t->disc = t->year = 0;
 	t->tagged = false;
 }
 
@@ -121,12 +129,16 @@ track_copy_tags(struct track *dst, const struct track *src)
 	dst->title = dup_or_null(src->title, &failed);
 	dst->artist = dup_or_null(src->artist, &failed);
 	dst->album = dup_or_null(src->album, &failed);
+	dst->album_artist = dup_or_null(src->album_artist, &failed);
+	dst->genre = dup_or_null(src->genre, &failed);
 	if (failed) {
 		clear_tags(dst);
 		return -1;
 	}
 	dst->duration = src->duration;
 	dst->number = src->number;
+	dst->disc = src->disc;
+	dst->year = src->year;
 	dst->tagged = src->tagged;
 	return 0;
 }
@@ -136,6 +148,7 @@ track_copy(struct track *dst, const struct track *src)
 {
 	*dst = *src;
 	dst->title = dst->artist = dst->album = NULL;
+	dst->album_artist = dst->genre = NULL;
 	dst->path = strdup(src->path);
 	if (dst->path == NULL || track_copy_tags(dst, src) != 0) {
 		track_clear(dst);
@@ -158,6 +171,8 @@ track_clear(struct track *t)
 	free(t->title);
 	free(t->artist);
 	free(t->album);
+	free(t->album_artist);
+	free(t->genre);
 	memset(t, 0, sizeof *t);
 	t->duration = -1;
 }

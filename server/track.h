@@ -20,8 +20,12 @@ struct track {
 	char *title;
 	char *artist;
 	char *album;
+	char *album_artist;
+	char *genre;
 	double duration; /* seconds, < 0 when unknown */
 	int number;	 /* track number, 0 when unknown */
+	int disc;	 /* disc number, 0 when unknown */
+	int year;	 /* 0 when unknown */
 	bool tagged;	 /* the tags above were read (or found unreadable) */
 };
 
@@ -33,6 +37,9 @@ const char *track_type_for_name(const char *name);
 
 /* Is name a hidden entry (starts with a dot)? */
 bool track_is_hidden(const char *name);
+
+/* Is s[0..len) valid UTF-8 (RFC 3629) without NUL bytes? */
+bool track_utf8_valid(const char *s, size_t len);
 
 /* Can path be listed faithfully: valid UTF-8 (RFC 3629), no newline? */
 bool track_path_listable(const char *path, size_t len);
