@@ -12,18 +12,27 @@
 #define CONFIG_DEFAULT_TIMEOUT 60	 /* seconds without progress */
 #define CONFIG_DEFAULT_HEADER_TIMEOUT 20 /* seconds to send a header */
 #define CONFIG_DEFAULT_RESCAN 30	 /* seconds between fallback rescans */
-#define CONFIG_CONN_MEMORY (128 * 1024)	 /* default per connection, bytes */
+/* Memory per connection (libmicrohttpd's pool): at most 32 KiB, which it
+ * takes from malloc instead of a mapping of its own (see main.c). */
+#define CONFIG_CONN_MEMORY (32 * 1024)
+/* TLS: Mozilla's "intermediate" profile in GnuTLS terms: TLS 1.2 and 1.3,
+ * forward-secret key exchange, AEAD ciphers, the server's order. */
+#define CONFIG_TLS_PRIORITIES                                                 \
+	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-KX-ALL:+ECDHE-ECDSA:"    \
+	"+ECDHE-RSA:+DHE-RSA:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:"          \
+	"+CHACHA20-POLY1305:-MAC-ALL:+AEAD:%SERVER_PRECEDENCE"
 
 struct config {
-	unsigned port;		 /* 0: any free port */
-	const char *library;	 /* the library folder */
-	const char *bind;	 /* address to listen on, NULL: all */
-	const char *port_file;	 /* where to write the bound port */
-	const char *access_log;	 /* NULL: stderr */
-	const char *cors;	 /* Access-Control-Allow-Origin, or NULL */
-	const char *state_dir;	 /* tag cache folder, NULL: the XDG one */
-	const char *cert_file;	 /* TLS certificate (PEM), or NULL */
-	const char *key_file;	 /* TLS private key (PEM), or NULL */
+	unsigned port;		    /* 0: any free port */
+	const char *library;	    /* the library folder */
+	const char *bind;	    /* address to listen on, NULL: all */
+	const char *port_file;	    /* where to write the bound port */
+	const char *access_log;	    /* NULL: stderr */
+	const char *cors;	    /* Access-Control-Allow-Origin, or NULL */
+	const char *state_dir;	    /* tag cache folder, NULL: the XDG one */
+	const char *cert_file;	    /* TLS certificate (PEM), or NULL */
+	const char *key_file;	    /* TLS private key (PEM), or NULL */
+	const char *tls_priorities; /* GnuTLS priority string */
 	const char *token_file;	 /* file holding the shared secret, or NULL */
 	char *token;		 /* the shared secret read from it, or NULL */
 	unsigned threads;	 /* worker loops (loop.h) */
@@ -33,6 +42,8 @@ struct config {
 	unsigned header_timeout; /* whole request header, seconds */
 	unsigned rescan;	 /* fallback rescan period, seconds */
 	unsigned conn_memory;	 /* libmicrohttpd memory per connection */
+	unsigned nofile;	 /* the open-file limit */
+	bool content_length;	 /* a 200 says Content-Length, not chunked */
 	int verbose;
 };
 

@@ -19,12 +19,14 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "iplimit.h"
 #include "log.h"
 
 #define GUARD_TICK_MS 250
+#define GUARD_FILE_TICKS 2 /* files sent are checked every 2nd tick */
 /*
  * Socket send buffers: the kernel grows a socket's buffer up to megabytes,
  * and the server fills it at its own cost before a slow listener has read
@@ -57,6 +59,8 @@ struct guard_entry {
 	bool corked;		      /* TCP_CORK is on (see set_cork) */
 	bool settled;		      /* libmicrohttpd's one uncork is past */
 	bool counted;		      /* in guard.ips under key */
+	int watch_fd;		      /* a file being sent, or -1 */
+	uint64_t watch_end;	      /* the size it must keep */
 	uint8_t key[IPLIMIT_KEY_LEN]; /* the client's address */
 	struct timespec since;	      /* when the wait began */
 };
@@ -79,16 +83,38 @@ now(struct timespec *ts)
 	clock_gettime(CLOCK_MONOTONIC, ts);
 }
 
-/* Shut down entries that waited too long. Called with the lock held. */
+/* Has e's watched file become shorter than its answer? */
+static bool
+file_short(const struct guard_entry *e)
+{
+	struct stat st;
+
+	return fstat(e->watch_fd, &st) == 0 &&
+	       (uint64_t)st.st_size < e->watch_end;
+}
+
+/*
+ * Shut down entries that waited too long for their header, and (when
+ * files) those whose file shrank under them. Called with the lock held.
+ */
 static void
-sweep(void)
+sweep(bool files)
 {
 	struct timespec t;
 	struct guard_entry *e;
 
 	now(&t);
 	for (e = guard.head; e != NULL; e = e->next) {
-		if (!e->waiting || e->dropped ||
+		if (e->dropped)
+			continue;
+		if (files && e->watch_fd >= 0 && file_short(e)) {
+			log_warn("the file is shorter than when opened: "
+				 "ending its answer unfinished");
+			shutdown(e->fd, SHUT_RDWR);
+			e->dropped = true;
+			continue;
+		}
+		if (!e->waiting ||
 		    t.tv_sec - e->since.tv_sec < (time_t)guard.limit)
 			continue;
 		log_debug("request header not complete after %u s: closing",
@@ -102,6 +128,7 @@ static void *
 guard_main(void *arg)
 {
 	struct timespec until;
+	unsigned tick = 0;
 
 	(void)arg;
 	pthread_mutex_lock(&guard.lock);
@@ -113,7 +140,7 @@ guard_main(void *arg)
 			until.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&guard.wake, &guard.lock, &until);
-		sweep();
+		sweep(++tick % GUARD_FILE_TICKS == 0);
 	}
 	pthread_mutex_unlock(&guard.lock);
 	return NULL;
@@ -187,6 +214,7 @@ entry_add(void **socket_ctx, struct MHD_Connection *c)
 		return; /* unguarded, but still served */
 	}
 	e->fd = ci->connect_fd;
+	e->watch_fd = -1;
 	e->waiting = true;
 	now(&e->since);
 	pthread_mutex_lock(&guard.lock);
@@ -321,7 +349,35 @@ set_waiting(struct guard_entry *e, bool waiting)
 {
 	pthread_mutex_lock(&guard.lock);
 	e->waiting = waiting;
+	e->watch_fd = -1; /* a request begins or ends: no file now */
 	now(&e->since);
+	pthread_mutex_unlock(&guard.lock);
+}
+
+void
+guard_cut(struct MHD_Connection *c)
+{
+	struct guard_entry *e = entry_of(c);
+
+	if (e == NULL)
+		return;
+	pthread_mutex_lock(&guard.lock);
+	if (!e->dropped)
+		shutdown(e->fd, SHUT_RDWR);
+	e->dropped = true;
+	pthread_mutex_unlock(&guard.lock);
+}
+
+void
+guard_watch_file(struct MHD_Connection *c, int fd, uint64_t end)
+{
+	struct guard_entry *e = entry_of(c);
+
+	if (e == NULL)
+		return;
+	pthread_mutex_lock(&guard.lock);
+	e->watch_fd = fd;
+	e->watch_end = end;
 	pthread_mutex_unlock(&guard.lock);
 }
 

@@ -11,6 +11,8 @@
 #ifndef AS_GUARD_H
 #define AS_GUARD_H
 
+#include <stdint.h>
+
 #include <microhttpd.h>
 
 /*
@@ -33,6 +35,22 @@ void guard_notify(void *cls, struct MHD_Connection *c, void **socket_ctx,
  * the first piece of its body leave together.
  */
 void guard_header_done(struct MHD_Connection *c);
+
+/*
+ * End c's connection now, unfinished: its answer cannot go on (the file
+ * came up short). libmicrohttpd sees the socket end and closes it; left to
+ * itself, it would keep a connection whose reader failed open until the
+ * socket's next event (0.9.75 and 1.0.10 alike).
+ */
+void guard_cut(struct MHD_Connection *c);
+
+/*
+ * Until the request on c is done, check about twice a second that the
+ * file fd still holds end bytes, and cut c when it no longer does: a
+ * file response's sendfile(2) that comes up short would wait forever.
+ * fd must stay open until then.
+ */
+void guard_watch_file(struct MHD_Connection *c, int fd, uint64_t end);
 
 /* Uncork c's socket: what it holds goes now, and what follows at once. */
 void guard_push(struct MHD_Connection *c);

@@ -24,8 +24,6 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "plthook.h"
-#include "poolcache.h"
 
 #define LOOP_BACKOFF_MS 10 /* after poll(2) fails (ENOMEM) */
 
@@ -39,9 +37,8 @@ struct pending {
 
 struct loop {
 	struct MHD_Daemon *d;
-	int epfd;    /* the daemon's epoll descriptor, which it owns */
-	int wake;    /* eventfd: connections handed over, or stop */
-	size_t pool; /* the daemon's pool size (poolcache.h) */
+	int epfd; /* the daemon's epoll descriptor, which it owns */
+	int wake; /* eventfd: connections handed over, or stop */
 	pthread_t thread;
 	atomic_bool queued;   /* head is worth a look */
 	pthread_mutex_t lock; /* guards head, tail and stop */
@@ -106,7 +103,6 @@ loop_main(void *arg)
 			      {.fd = lp->wake, .events = POLLIN}};
 	int ms;
 
-	poolcache_begin(lp->pool);
 	for (;;) {
 		ms = wait_ms(lp->d);
 		p[1].revents = 0;
@@ -121,13 +117,12 @@ loop_main(void *arg)
 			break;
 		MHD_run(lp->d);
 	}
-	poolcache_end();
 	return NULL;
 }
 
 /* Start loop lp on daemon d; 0, or -1 with d stopped and no thread. */
 static int
-loop_start(struct loop *lp, struct MHD_Daemon *d, size_t pool)
+loop_start(struct loop *lp, struct MHD_Daemon *d)
 {
 	const union MHD_DaemonInfo *di;
 
@@ -136,7 +131,6 @@ loop_start(struct loop *lp, struct MHD_Daemon *d, size_t pool)
 		goto fail;
 	lp->d = d;
 	lp->epfd = di->epoll_fd;
-	lp->pool = pool;
 	lp->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (lp->wake < 0)
 		goto fail;
@@ -168,33 +162,19 @@ loop_wake(struct loop *lp)
 		;
 }
 
-static pthread_once_t memset_once = PTHREAD_ONCE_INIT;
-
-/* libmicrohttpd's zero fills go through poolcache_memset (poolcache.h). */
-static void
-route_memset(void)
-{
-	if (poolcache_enabled() &&
-	    plthook_replace("libmicrohttpd.so", "memset",
-			    (plthook_fn)poolcache_memset, NULL) != 0)
-		log_warn("cannot route libmicrohttpd's memset: new "
-			 "connections will fault in their whole pool");
-}
-
 struct loops *
-loops_start(unsigned n, size_t pool,
-	    struct MHD_Daemon *(*start)(void *cls, unsigned i), void *cls)
+loops_start(unsigned n, struct MHD_Daemon *(*start)(void *cls, unsigned i),
+	    void *cls)
 {
 	struct loops *l = calloc(1, sizeof *l + n * sizeof l->loop[0]);
 	struct MHD_Daemon *d;
 
 	if (l == NULL)
 		return NULL;
-	(void)pthread_once(&memset_once, route_memset);
 	atomic_init(&l->turn, 0);
 	while (l->n < n) {
 		d = start(cls, l->n);
-		if (d == NULL || loop_start(&l->loop[l->n], d, pool) != 0) {
+		if (d == NULL || loop_start(&l->loop[l->n], d) != 0) {
 			loops_stop(l);
 			return NULL;
 		}

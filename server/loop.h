@@ -25,12 +25,10 @@ struct loops;
 /*
  * Start n (at least 1) loops, each on the daemon start(cls, i) returns for
  * i in [0, n).
- * The daemons must use MHD_USE_EPOLL and no internal thread, and pools of
- * pool bytes (MHD_OPTION_CONNECTION_MEMORY_LIMIT), which the loops keep
- * mapped from one connection to the next (poolcache.h). NULL on failure,
- * with whatever had started stopped.
+ * The daemons must use MHD_USE_EPOLL and no internal thread. NULL on
+ * failure, with whatever had started stopped.
  */
-struct loops *loops_start(unsigned n, size_t pool,
+struct loops *loops_start(unsigned n,
 			  struct MHD_Daemon *(*start)(void *cls, unsigned i),
 			  void *cls);
 

@@ -10,10 +10,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -29,84 +27,17 @@
 #include <microhttpd.h>
 
 #include "acceptor.h"
+#include "fileresp.h"
 #include "guard.h"
 #include "library.h"
 #include "log.h"
 #include "loop.h"
-#include "parse.h"
+#include "listcache.h"
+#include "options.h"
+#include "serve.h"
 #include "routes.h"
 
 #define LISTEN_BACKLOG 4096
-
-static const char usage_text[] =
-	"usage: as_server [-p PORT] [-l DIR] [-b ADDRESS] [--port-file FILE]\n"
-	"                 [--threads N] [--max-clients N] [--max-per-ip N]\n"
-	"                 [--timeout SEC] [--header-timeout SEC]\n"
-	"                 [--rescan SEC] [--access-log FILE|off]\n"
-	"                 [--cors ORIGIN] [--state-dir DIR]\n"
-	"                 [--cert FILE --key FILE]\n"
-	"                 [--token-file FILE] [--conn-memory BYTES]\n"
-	"                 [-v] [-h] [--version]\n"
-	"Serves the music in DIR (default ./library) over HTTP on PORT\n"
-	"(default 3456; 0 picks a free one). See as_server(1).\n";
-
-enum {
-	OPT_PORT_FILE = 256,
-	OPT_THREADS,
-	OPT_MAX_CLIENTS,
-	OPT_MAX_PER_IP,
-	OPT_TIMEOUT,
-	OPT_HEADER_TIMEOUT,
-	OPT_RESCAN,
-	OPT_ACCESS_LOG,
-	OPT_CORS,
-	OPT_STATE_DIR,
-	OPT_CERT,
-	OPT_KEY,
-	OPT_TOKEN_FILE,
-	OPT_CONN_MEMORY,
-	OPT_VERSION,
-};
-
-static const struct option long_options[] = {
-	{"port", required_argument, NULL, 'p'},
-	{"library", required_argument, NULL, 'l'},
-	{"bind", required_argument, NULL, 'b'},
-	{"port-file", required_argument, NULL, OPT_PORT_FILE},
-	{"threads", required_argument, NULL, OPT_THREADS},
-	{"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
-	{"max-per-ip", required_argument, NULL, OPT_MAX_PER_IP},
-	{"timeout", required_argument, NULL, OPT_TIMEOUT},
-	{"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
-	{"rescan", required_argument, NULL, OPT_RESCAN},
-	{"access-log", required_argument, NULL, OPT_ACCESS_LOG},
-	{"cors", required_argument, NULL, OPT_CORS},
-	{"state-dir", required_argument, NULL, OPT_STATE_DIR},
-	{"cert", required_argument, NULL, OPT_CERT},
-	{"key", required_argument, NULL, OPT_KEY},
-	{"token-file", required_argument, NULL, OPT_TOKEN_FILE},
-	{"conn-memory", required_argument, NULL, OPT_CONN_MEMORY},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, OPT_VERSION},
-	{NULL, 0, NULL, 0},
-};
-
-/* Parse a whole-number option in [min, max]; exits with usage on error. */
-static unsigned
-number_option(const char *name, const char *arg, unsigned min, unsigned max)
-{
-	uint64_t v;
-
-	if (parse_u64_str(arg, &v) != PARSE_OK || v < min || v > max) {
-		fprintf(stderr,
-			"as_server: --%s '%s': expected a whole number from "
-			"%u to %u\n",
-			name, arg, min, max);
-		exit(2);
-	}
-	return (unsigned)v;
-}
 
 /* Raise the open-file limit to the hard one; returns the new soft limit. */
 static unsigned
@@ -123,111 +54,6 @@ raise_nofile(void)
 	}
 	return rl.rlim_cur > UINT_MAX / 2 ? UINT_MAX / 2
 					  : (unsigned)rl.rlim_cur;
-}
-
-static void
-parse_options(int argc, char **argv, struct config *cfg)
-{
-	int ch;
-
-	opterr = 0; /* one line of our own for each mistake */
-	while ((ch = getopt_long(argc, argv, ":p:l:b:vh", long_options,
-				 NULL)) != -1) {
-		switch (ch) {
-		case 'p':
-			cfg->port = number_option("port", optarg, 0, 65535);
-			break;
-		case 'l':
-			cfg->library = optarg;
-			break;
-		case 'b':
-			cfg->bind = optarg;
-			break;
-		case OPT_PORT_FILE:
-			cfg->port_file = optarg;
-			break;
-		case OPT_THREADS:
-			cfg->threads =
-				number_option("threads", optarg, 1, 256);
-			break;
-		case OPT_MAX_CLIENTS:
-			cfg->max_clients = number_option("max-clients", optarg,
-							 1, 1000000);
-			break;
-		case OPT_MAX_PER_IP:
-			cfg->max_per_ip = number_option("max-per-ip", optarg,
-							0, 1000000);
-			break;
-		case OPT_TIMEOUT:
-			cfg->timeout =
-				number_option("timeout", optarg, 1, 86400);
-			break;
-		case OPT_HEADER_TIMEOUT:
-			cfg->header_timeout = number_option("header-timeout",
-							    optarg, 1, 3600);
-			break;
-		case OPT_RESCAN:
-			cfg->rescan =
-				number_option("rescan", optarg, 1, 86400);
-			break;
-		case OPT_ACCESS_LOG:
-			cfg->access_log = optarg;
-			break;
-		case OPT_CORS:
-			cfg->cors = optarg;
-			break;
-		case OPT_STATE_DIR:
-			cfg->state_dir = optarg;
-			break;
-		case OPT_CERT:
-			cfg->cert_file = optarg;
-			break;
-		case OPT_KEY:
-			cfg->key_file = optarg;
-			break;
-		case OPT_TOKEN_FILE:
-			cfg->token_file = optarg;
-			break;
-		case OPT_CONN_MEMORY:
-			cfg->conn_memory = number_option("conn-memory", optarg,
-							 8192, 16 << 20);
-			break;
-		case 'v':
-			cfg->verbose++;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(0);
-		case OPT_VERSION:
-			puts("as_server " PACKAGE_VERSION);
-			exit(0);
-		case ':':
-			fprintf(stderr,
-				"as_server: option '%s' needs a value "
-				"(as_server -h lists the options)\n",
-				argv[optind - 1]);
-			exit(2);
-		default:
-			fprintf(stderr,
-				"as_server: unknown option '%s' (as_server -h "
-				"lists the options)\n",
-				argv[optind - 1]);
-			exit(2);
-		}
-	}
-	if ((cfg->cert_file == NULL) != (cfg->key_file == NULL)) {
-		fputs("as_server: --cert and --key go together: give both for "
-		      "HTTPS, or neither\n",
-		      stderr);
-		exit(2);
-	}
-	if (optind < argc) {
-		fprintf(stderr,
-			"as_server: unexpected argument '%s' (options only; "
-			"as_server -h lists them)\n",
-			argv[optind]);
-		exit(2);
-	}
 }
 
 /*
@@ -558,6 +384,7 @@ start_daemon(void *cls, unsigned i)
 	struct MHD_OptionItem tls_ops[] = {
 		{MHD_OPTION_HTTPS_MEM_CERT, 0, a->tls->cert},
 		{MHD_OPTION_HTTPS_MEM_KEY, 0, a->tls->key},
+		{MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)cfg->tls_priorities},
 		{MHD_OPTION_END, 0, NULL},
 	};
 
@@ -565,15 +392,16 @@ start_daemon(void *cls, unsigned i)
 		flags |= MHD_USE_TLS;
 	else
 		tls_ops[0].option = MHD_OPTION_END;
+	/* The logger first: libmicrohttpd logs the options that follow. */
 	return MHD_start_daemon(
 		flags, 0, NULL, NULL, routes_handle, a->routes,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_CONNECTION_LIMIT, limit > 0 ? limit : 1,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->conn_memory,
 		MHD_OPTION_URI_LOG_CALLBACK, routes_begin, a->routes,
 		MHD_OPTION_NOTIFY_COMPLETED, routes_completed, a->routes,
 		MHD_OPTION_NOTIFY_CONNECTION, guard_notify, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1, MHD_OPTION_ARRAY,
 		tls_ops, MHD_OPTION_END);
@@ -609,11 +437,26 @@ defaults(struct config *cfg)
 	cfg->library = CONFIG_DEFAULT_LIBRARY;
 	cfg->threads = n > 0 && n < 256 ? (unsigned)n : 1;
 	/* A quarter of the descriptors stay for track files and the rest. */
+	cfg->nofile = files;
 	cfg->max_clients = files - files / 4;
 	cfg->timeout = CONFIG_DEFAULT_TIMEOUT;
 	cfg->header_timeout = CONFIG_DEFAULT_HEADER_TIMEOUT;
 	cfg->rescan = CONFIG_DEFAULT_RESCAN;
 	cfg->conn_memory = CONFIG_CONN_MEMORY;
+	cfg->tls_priorities = CONFIG_TLS_PRIORITIES;
+}
+
+/*
+ * The descriptors the shared file responses may hold: half of what the
+ * connections leave, the other half for the open track files (ofile.h)
+ * and the rest. Past it, sized answers are read with pread.
+ */
+static unsigned
+response_budget(const struct config *cfg)
+{
+	return cfg->nofile > cfg->max_clients
+		       ? (cfg->nofile - cfg->max_clients) / 2
+		       : 0;
 }
 
 int
@@ -621,6 +464,7 @@ main(int argc, char **argv)
 {
 	struct config cfg;
 	struct library *lib = NULL;
+	struct server srv = {&cfg, NULL, NULL};
 	struct routes *routes = NULL;
 	struct daemon_args da;
 	struct loops *loops = NULL;
@@ -630,13 +474,8 @@ main(int argc, char **argv)
 	sigset_t set;
 	int fd = -1, rc = 1;
 
-	/* Connection pools and stream blocks (64 KiB to 256 KiB) get their
-	 * own mappings, which go back to the system when the connection
-	 * ends; glibc's sliding threshold would otherwise keep them in the
-	 * heap after a burst of streams, and memory would not come down. */
-	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	defaults(&cfg);
-	parse_options(argc, argv, &cfg);
+	options_parse(argc, argv, &cfg);
 	log_init("as_server",
 		 cfg.verbose > 0 ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
 	signal(SIGPIPE, SIG_IGN);
@@ -666,7 +505,13 @@ main(int argc, char **argv)
 	if (fd < 0)
 		goto out;
 	cfg.port = bound_port(fd);
-	routes = routes_new(&cfg, lib);
+	srv.lib = lib;
+	srv.listings = listcache_new();
+	if (!serve_init(response_budget(&cfg)))
+		log_warn("libmicrohttpd cannot share a file between "
+			 "connections: sized answers are read, not sent with "
+			 "sendfile");
+	routes = srv.listings != NULL ? routes_new(&srv) : NULL;
 	if (routes == NULL ||
 	    guard_start(cfg.header_timeout, cfg.max_per_ip) != 0 ||
 	    library_watch(lib) != 0) {
@@ -674,7 +519,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	da = (struct daemon_args){&cfg, routes, &tls};
-	loops = loops_start(cfg.threads, cfg.conn_memory, start_daemon, &da);
+	loops = loops_start(cfg.threads, start_daemon, &da);
 	if (loops == NULL) {
 		fprintf(stderr, "as_server: libmicrohttpd failed to start%s\n",
 			tls.cert != NULL ? " (is the certificate and key pair "
@@ -706,6 +551,8 @@ out:
 		close(fd);
 	guard_stop();
 	routes_free(routes);
+	fileresp_flush();
+	listcache_free(srv.listings);
 	library_close(lib);
 	free(cause);
 	free(cache);

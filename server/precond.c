@@ -11,11 +11,10 @@
 #include "httpdate.h"
 
 void
-precond_etag(char *buf, size_t len, uint64_t ino, uint64_t size,
-	     int64_t mtime_ns)
+precond_etag(char *buf, size_t len, uint64_t size, int64_t mtime_ns)
 {
-	int n = snprintf(buf, len, "\"%" PRIx64 "-%" PRIx64 "-%" PRIx64 "\"",
-			 ino, size, (uint64_t)mtime_ns);
+	int n = snprintf(buf, len, "\"%" PRIx64 "-%" PRIx64 "\"", size,
+			 (uint64_t)mtime_ns);
 
 	if (n < 0 || (size_t)n >= len)
 		buf[0] = '\0'; /* cannot happen with PRECOND_ETAG_LEN */

@@ -14,9 +14,11 @@
 
 #define PRECOND_ETAG_LEN 64
 
-/* A strong ETag, quotes included, from inode, size and mtime (ns). */
-void precond_etag(char *buf, size_t len, uint64_t ino, uint64_t size,
-		  int64_t mtime_ns);
+/*
+ * A strong ETag, quotes included, from size and mtime (ns) only: nothing
+ * machine-specific, so replicas holding the same file give the same tag.
+ */
+void precond_etag(char *buf, size_t len, uint64_t size, int64_t mtime_ns);
 
 /*
  * Should the request fail with 412? If-Match (im, may be NULL) is a list of

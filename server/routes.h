@@ -1,21 +1,22 @@
 /*
- * routes: the HTTP face of as_server (see API.md): /, /list, /list.m3u,
- * /health and /stream/<index>, with their errors. libmicrohttpd callbacks.
+ * routes: the dispatcher of as_server. It owns the table of routes (one
+ * file each, route.h), checks every request's method, Host and token, and
+ * calls the route's handler once the request has fully arrived. Its
+ * functions are libmicrohttpd's callbacks.
  */
 #ifndef AS_ROUTES_H
 #define AS_ROUTES_H
 
 #include <microhttpd.h>
 
-#include "conf.h"
-#include "library.h"
+#include "route.h"
 
 struct routes;
 
-/* The routes over lib; cfg and lib must outlive them. NULL on ENOMEM. */
-struct routes *routes_new(const struct config *cfg, struct library *lib);
+/* Set up every route over srv, which must outlive them. NULL on failure. */
+struct routes *routes_new(const struct server *srv);
 
-/* Free the listing cache (after MHD_stop_daemon). */
+/* Free the routes' state (after MHD_stop_daemon). NULL-safe. */
 void routes_free(struct routes *r);
 
 /* MHD_AccessHandlerCallback; cls is the struct routes. */

@@ -4,7 +4,7 @@
 # succeed; 400 chunked streams each read their first 400 KB intact; then
 # 500 clients hang up mid-stream (half with a reset), after which the
 # server's open descriptors and memory return to the baseline. Last, a
-# crowd of sized streams gives back the connection memory it does not use.
+# crowd of sized streams shares one descriptor and holds no copy of it.
 . "$top_srcdir/tests/lib.sh"
 
 need python3 sox
@@ -14,7 +14,7 @@ ulimit -n 8192 2>/dev/null
 
 STREAMS=1000
 HANGUPS=500
-CHUNKED=400 # past 256 streams, each gets less than its buffer: trimmed
+CHUNKED=400 # past 128 streams, each reads less than its buffer holds
 LISTS=100
 RSS_SLACK_KB=65536 # allocator caches; a leak per client would pass it
 
@@ -246,25 +246,11 @@ BASE_FDS=$(fds)
 BASE_RSS=$(rss)
 diag "baseline: $BASE_FDS descriptors, RSS $BASE_RSS kB"
 
-# Why the pool cache's savings cannot show in RSS here (printed, status 0),
-# or status 1 when they can: a sanitizer build has no pool cache, valgrind
-# holds memory of its own, and without the page map nothing is skipped or
-# given back.
-pools_unmeasurable() {
-	if sanitized || [ -n "${AS_VALGRIND:-}" ]; then
-		echo "RSS says nothing of the pools under a sanitizer or valgrind"
-	elif ! [ -r /proc/self/pagemap ]; then
-		echo "no /proc/self/pagemap to read"
-	else
-		return 1
-	fi
-}
-
-# 300 new connections, one request each, then idle and kept alive. At the
-# end of a request libmicrohttpd zeroes the connection's whole pool (128
-# KiB); poolcache_memset spares the pages of a new pool never touched.
+# 300 new connections, one request each, then idle and kept alive. Each
+# holds its pool (32 KiB by default, from malloc), which libmicrohttpd
+# zeroes at the end of every request, and little else.
 IDLE=300
-IDLE_KB=40 # each; without poolcache_memset 128
+IDLE_KB=40 # each
 cat >"$T/idle.py" <<'PY'
 import socket, sys
 port, n, pid = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
@@ -299,8 +285,8 @@ for s in conns:
 PY
 set -- $(timeout 30 python3 "$T/idle.py" "$PORT" "$IDLE" "$SERVER_PID")
 is "${1:-0}" "$IDLE" "$IDLE connections answered and kept alive"
-if why=$(pools_unmeasurable); then
-	skip "... holding little memory each" "$why"
+if sanitized || [ -n "${AS_VALGRIND:-}" ]; then
+	skip "... holding little memory each" "RSS says little under a sanitizer"
 else
 	[ -n "${2:-}" ] && [ "$2" -le $((BASE_RSS + IDLE * IDLE_KB)) ]
 	ok $? "... holding little memory each: RSS ${2:-?} kB (baseline $BASE_RSS, at most $IDLE_KB kB a connection)"
@@ -389,11 +375,11 @@ ok $? "the server still runs"
 stop_server
 
 ### a crowd of sized streams ##################################################
-# With 16 MiB pools four streams are a crowd (their pools outweigh the
-# 32 MiB stream budget), and each long 206 gives back what libmicrohttpd
-# zeroed of its pool and it never uses: half the pool, 8 MiB a stream.
+# Sized answers are file responses sent with sendfile(2) and shared: four
+# slow listeners of the same range hold one descriptor of the file between
+# them (and the open-file cache's own), and no copy of its bytes.
 head -c 24000000 /dev/urandom >"$LIB/huge.wav"
-start_server -l "$LIB" --conn-memory 16777216
+start_server -l "$LIB"
 CROWD_BASE=$(rss) # before any connection: /list's pool would count
 wait_for 10 listed huge.wav
 ok $? "a second server lists a 24 MB track"
@@ -409,12 +395,14 @@ done
 wait_for 20 got_some "$T/crowd0" && wait_for 5 got_some "$T/crowd1" &&
 	wait_for 5 got_some "$T/crowd2" && wait_for 5 got_some "$T/crowd3"
 ok $? "four slow 206 streams run"
-crowd_small() { [ "$(rss)" -le $((CROWD_BASE + 12288)) ]; }
-if why=$(pools_unmeasurable); then
-	skip "... holding little of their pools" "$why"
+n=$(ls -l "/proc/$SERVER_PID/fd" | grep -c 'huge.wav$')
+ok "$([ "$n" -le 2 ] && echo 0 || echo 1)" \
+	"... sharing the file: $n descriptors of it (at most 2)"
+if sanitized || [ -n "${AS_VALGRIND:-}" ]; then
+	skip "... holding no copy of it" "RSS says little under a sanitizer"
 else
-	wait_for 10 crowd_small
-	ok $? "... holding little of their pools: RSS $(rss) kB (at the start $CROWD_BASE, at most 12 MiB more; 32 would be the pools' zeroed halves)"
+	[ "$(rss)" -le $((CROWD_BASE + 4096)) ]
+	ok $? "... holding no copy of it: RSS $(rss) kB (at the start $CROWD_BASE, at most 4 MiB more)"
 fi
 kill -0 "$SERVER_PID"
 ok $? "the server still runs"

@@ -455,8 +455,9 @@ else
 fi
 
 ### one connection: sized streams, then a chunked one ########################
-# A long sized stream gives the idle pages of its connection's memory back
-# (poolcache_trim); what follows on the same connection must be whole.
+# Sized streams are shared file responses sent with sendfile(2), the
+# chunked one is read into the connection's buffer: on one kept-alive
+# connection, each answer must still be whole.
 fetch list "$URL/list" >/dev/null
 B="$URL/stream/$(index_of big2.wav)"
 F="$LIB/big2.wav"
