@@ -274,11 +274,12 @@ removals(struct rest_call *c, const struct shown *s, size_t **out, size_t *n)
 		uint64_t k;
 
 		if (parse_u64_str(v[i], &k) != PARSE_OK || k >= s->n) {
+			rest_fail(c, REST_ERR_GENERIC,
+				  "songIndexToRemove '%.32s' is not an index "
+				  "of the playlist (0 to %zu)",
+				  v[i], s->n > 0 ? s->n - 1 : 0);
 			free(v);
-			return rest_fail(c, REST_ERR_GENERIC,
-					 "songIndexToRemove '%.32s' is not an "
-					 "index of the playlist (0 to %zu)",
-					 v[i], s->n > 0 ? s->n - 1 : 0);
+			return -1;
 		}
 		(*out)[(*n)++] = s->pos[k];
 	}

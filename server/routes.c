@@ -26,7 +26,7 @@
 /* Every route, in the order they are tried. */
 static const struct route *const table[] = {
 	&route_health,	 &route_stream, &route_list,
-	&route_list_m3u, &route_page,
+	&route_list_m3u, &route_page,	&route_rest,
 };
 #define ROUTE_COUNT (sizeof table / sizeof table[0])
 
