@@ -86,6 +86,13 @@ grep -q "wrong user name or password for 'alice' from 127.0.0.1" \
 ok $? "a wrong password is logged with the user and the address"
 ! grep -q "wrong-secret-42" "$SERVER_LOG"
 ok $? "... without the password"
+grep -q 'GET /rest/ping?u=alice&p=\[hidden\]&' "$T/access.log"
+ok $? "the access log hides p= values"
+grep -q '&t=\[hidden\]&' "$T/access.log"
+ok $? "the access log hides t= values"
+! grep -qE 'sesame|wrong-secret-42|26719a1196d2a940705a59634eb18eab' \
+	"$T/access.log"
+ok $? "no password or token in the access log"
 stop_server
 
 # --- after a restart ---------------------------------------------------------
