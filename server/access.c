@@ -4,7 +4,8 @@
  *   127.0.0.1 - - [25/Nov/2026:12:00:00 +0000] "GET /list HTTP/1.1" 200 75
  *   "-" "curl/7.88.1"
  * Quotes, backslashes and control bytes in the fields are written as \xHH,
- * so a request cannot forge a line; token= values never reach the log.
+ * so a request cannot forge a line; secrets in the query (token=, and the
+ * Subsonic API's p= password and t= token) never reach the log.
  */
 #include "access.h"
 
@@ -19,11 +20,27 @@
 #include "log.h"
 
 #define ACCESS_LINE_MAX 4096
-#define ACCESS_HIDDEN "token=[hidden]"
+#define ACCESS_HIDDEN "token=[hidden]" /* the longest replacement */
+#define ACCESS_SECRETS 3	       /* how many may be replaced in full */
+
+/* The length of the secret parameter name (and '=') s starts with, or 0. */
+static size_t
+secret_key(const char *s)
+{
+	static const char *const keys[] = {"token=", "p=", "t="};
+	size_t i, n;
+
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		n = strlen(keys[i]);
+		if (strncmp(s, keys[i], n) == 0)
+			return n;
+	}
+	return 0;
+}
 
 /*
  * Copy the request target uri into dst (cap bytes) with the value of any
- * token= query parameter replaced; cut to fit.
+ * secret query parameter replaced by [hidden]; cut to fit.
  */
 static void
 copy_redacted(char *dst, size_t cap, const char *uri)
@@ -32,12 +49,15 @@ copy_redacted(char *dst, size_t cap, const char *uri)
 	size_t pos = 0;
 
 	while (*uri != '\0' && pos + sizeof ACCESS_HIDDEN < cap) {
-		if (q != NULL && uri > q &&
-		    (uri[-1] == '?' || uri[-1] == '&') &&
-		    strncmp(uri, "token=", 6) == 0) {
-			memcpy(dst + pos, ACCESS_HIDDEN,
-			       sizeof ACCESS_HIDDEN - 1);
-			pos += sizeof ACCESS_HIDDEN - 1;
+		size_t k = q != NULL && uri > q &&
+					   (uri[-1] == '?' || uri[-1] == '&')
+				   ? secret_key(uri)
+				   : 0;
+
+		if (k > 0) {
+			memcpy(dst + pos, uri, k);
+			memcpy(dst + pos + k, "[hidden]", 8);
+			pos += k + 8;
 			uri += strcspn(uri, "&");
 			continue;
 		}
@@ -55,7 +75,8 @@ access_begin(const char *uri)
 	if (uri == NULL)
 		uri = "";
 	/* room for the target, or its redacted form, up to the cap */
-	cap = strnlen(uri, ACCESS_URI_MAX) + sizeof ACCESS_HIDDEN;
+	cap = strnlen(uri, ACCESS_URI_MAX) +
+	      ACCESS_SECRETS * sizeof ACCESS_HIDDEN;
 	if (cap > ACCESS_URI_MAX)
 		cap = ACCESS_URI_MAX;
 	a = calloc(1, sizeof *a + cap);

@@ -34,6 +34,7 @@ struct config {
 	const char *access_log;	    /* NULL: stderr */
 	const char *cors;	    /* Access-Control-Allow-Origin, or NULL */
 	const char *state_dir;	    /* tag cache folder, NULL: the XDG one */
+	const char *users_file;	    /* Subsonic API accounts, NULL: no API */
 	const char *cert_file;	    /* TLS certificate (PEM), or NULL */
 	const char *key_file;	    /* TLS private key (PEM), or NULL */
 	const char *tls_priorities; /* GnuTLS priority string */

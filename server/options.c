@@ -57,6 +57,7 @@ static const struct opt opts[] = {
 	STR("access-log", 0, access_log),
 	STR("cors", 0, cors),
 	STR("state-dir", 0, state_dir),
+	STR("users", 0, users_file),
 	STR("cert", 0, cert_file),
 	STR("key", 0, key_file),
 	STR("tls-priorities", 0, tls_priorities),
@@ -78,7 +79,8 @@ static const char usage_text[] =
 	"                 [--cors ORIGIN] [--state-dir DIR]\n"
 	"                 [--cert FILE --key FILE] [--tls-priorities STR]\n"
 	"                 [--token-file FILE] [--conn-memory BYTES]\n"
-	"                 [--content-length] [-v] [-h] [--version]\n"
+	"                 [--content-length] [--users FILE] [-v] [-h]\n"
+	"                 [--version]\n"
 	"Serves the music in DIR (default ./library) over HTTP on PORT\n"
 	"(default 3456; 0 picks a free one). See as_server(1).\n";
 

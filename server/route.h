@@ -69,5 +69,6 @@ extern const struct route route_list;
 extern const struct route route_list_m3u;
 extern const struct route route_page;
 extern const struct route route_stream;
+extern const struct route route_rest;
 
 #endif

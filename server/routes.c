@@ -28,6 +28,7 @@
 static const struct route *const table[] = {
 	&route_health,	 &route_stream, &route_list,
 	&route_list_m3u, &route_page,	&route_art,
+	&route_rest,
 };
 #define ROUTE_COUNT (sizeof table / sizeof table[0])
 
