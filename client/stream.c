@@ -54,6 +54,7 @@ struct stream {
 	unsigned tries;		  /* requests sent */
 	struct timespec retry_at; /* when easy is NULL: the next request */
 	char *resume_cause;	  /* why the rest cannot be had, or NULL */
+	char *first_break;	  /* why the first retry was needed, or NULL */
 	bool done;		  /* the transfer ended (or was dropped) */
 	bool dropped;		  /* we ended it: the player quit or Ctrl-C */
 	bool nomem;		  /* the buffer could not grow */
@@ -303,7 +304,10 @@ stream_ended(struct stream *s, CURLcode result)
 		  s->saving ? "stream+" : "stream", s->t->index,
 		  why != NULL ? why : "the transfer broke", s->received,
 		  (double)ms / 1000, s->tries + 1, RETRY_TRIES);
-	free(why);
+	if (s->first_break == NULL && why != NULL)
+		s->first_break = why;
+	else
+		free(why);
 	curl_multi_remove_handle(s->multi, s->easy);
 	curl_easy_cleanup(s->easy);
 	s->easy = NULL;
@@ -507,7 +511,7 @@ stream_join(char *a, char *b)
 static char *
 stream_transfer_cause(struct stream *s)
 {
-	char *why, *out;
+	char *why;
 
 	if (fetch_interrupted())
 		return xstrdup("interrupted");
@@ -519,11 +523,9 @@ stream_transfer_cause(struct stream *s)
 		return xstrdup(s->resume_cause != NULL ? s->resume_cause
 						       : "no transfer");
 	why = stream_request_cause(s);
-	if (why == NULL || s->tries <= 1)
-		return why;
-	out = xasprintf("%s (gave up after %u tries)", why, s->tries);
-	free(why);
-	return out;
+	if (why == NULL)
+		return NULL;
+	return retry_gave_up(why, s->tries, s->first_break);
 }
 
 /* Let the player finish, or stop it when it got no audio or on Ctrl-C. */
@@ -618,6 +620,7 @@ out:
 		curl_multi_remove_handle(s->multi, s->easy);
 	curl_slist_free_all(s->headers);
 	free(s->resume_cause);
+	free(s->first_break);
 	if (s->easy != NULL)
 		curl_easy_cleanup(s->easy);
 	if (s->multi != NULL)

@@ -15,7 +15,7 @@ need curl python3 cmp sox
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 [ -x "$AS_CLIENT" ] || bail "no as_client at $AS_CLIENT"
 
-plan 37
+plan 38
 
 . "$top_srcdir/tests/resume-lib.sh"
 
@@ -153,6 +153,8 @@ tail -n 1 "$T/err5" | grep -q "127.0.0.1 port $PORT" &&
 	tail -n 1 "$T/err5" | grep -q 'gave up after 5 tries' &&
 	tail -n 1 "$T/err5" | grep -q 'kept in .*big.wav.part'
 ok $? "all tries fail: the message names the server, the tries, the .part"
+tail -n 1 "$T/err5" | grep -q 'first broke with: .*transfer closed'
+ok $? "all tries fail: the message says what broke first"
 [ ! -e "$CL/big.wav" ] && [ -s "$CL/big.wav.part" ] &&
 	[ -s "$CL/big.wav.part.etag" ]
 ok $? "all tries fail: the .part and its ETag stay, nothing at the final path"

@@ -13,7 +13,7 @@ need curl cmp sox mpv
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 [ -x "$AS_CLIENT" ] || bail "no as_client at $AS_CLIENT"
 
-plan 16
+plan 17
 
 . "$top_srcdir/tests/resume-lib.sh"
 
@@ -96,6 +96,8 @@ tail -n 1 "$T/s8.err" | grep -q "127.0.0.1 port $PORT" &&
 	tail -n 1 "$T/s8.err" | grep -q 'gave up after 5 tries' &&
 	tail -n 1 "$T/s8.err" | grep -q 'kept in .*big.wav.part'
 ok $? "stream+, all tries fail: the message names the server, tries, .part"
+tail -n 1 "$T/s8.err" | grep -q 'first broke with: .*transfer closed'
+ok $? "stream+, all tries fail: the message says what broke first"
 [ ! -e "$CL/big.wav" ] && [ -s "$CL/big.wav.part" ] &&
 	grep -q '^".*"$' "$CL/big.wav.part.etag"
 ok $? "stream+, all tries fail: the .part and the server's ETag stay"
