@@ -115,6 +115,7 @@ struct get {
 	bool no_range;			     /* ask for the whole file */
 	bool answered;	     /* some request of this command got an answer */
 	char *write_cause;   /* why the body could not be stored */
+	char *first_break;   /* why the first retry was needed, or NULL */
 	unsigned char *wbuf; /* GET_WRITE_BUFFER bytes not yet in .part */
 	size_t wlen;
 	struct get_progress prog;
@@ -351,19 +352,15 @@ get_why(struct get *g, CURLcode rc)
 static char *
 get_failed(struct get *g, char *why, CURLcode rc, unsigned tries)
 {
-	char *out, *kept = NULL, *after = NULL;
+	char *out;
 
-	if (rc != CURLE_OK || g->started || g->save.size > 0)
-		kept = xasprintf("; %" PRIu64 " bytes kept in %s.part (`get "
-				 "%" PRIu64 "` resumes)",
-				 g->save.size, g->save.display, g->t->index);
-	if (tries > 1)
-		after = xasprintf(" (gave up after %u tries)", tries);
-	out = xasprintf("%s%s%s", why, after != NULL ? after : "",
-			kept != NULL ? kept : "");
+	why = retry_gave_up(why, tries, g->first_break);
+	if (rc == CURLE_OK && !g->started && g->save.size == 0)
+		return why;
+	out = xasprintf("%s; %" PRIu64 " bytes kept in %s.part (`get %" PRIu64
+			"` resumes)",
+			why, g->save.size, g->save.display, g->t->index);
 	free(why);
-	free(kept);
-	free(after);
 	return out;
 }
 
@@ -417,7 +414,10 @@ get_transfer(struct get *g, char **cause)
 			  " in %.1f s (%u of %u)",
 			  g->t->index, why, g->save.size,
 			  (double)retry_delay_ms(n) / 1000, n, RETRY_TRIES);
-		free(why);
+		if (g->first_break == NULL)
+			g->first_break = why;
+		else
+			free(why);
 		get_reset(g);
 		if (!retry_sleep(retry_delay_ms(n))) {
 			*cause = get_failed(g, xstrdup("interrupted"), rc, n);
@@ -493,6 +493,7 @@ get_track(struct client *c, const struct track *t, char **cause)
 	if (ret == 0)
 		ret = get_finish(g, cause);
 	free(g->write_cause);
+	free(g->first_break);
 	free(g->wbuf);
 	save_close(&g->save);
 	if (g->easy != NULL)

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "fetch.h"
@@ -61,6 +62,23 @@ retry_sleep(long ms)
 		ms -= step;
 	}
 	return !fetch_interrupted();
+}
+
+char *
+retry_gave_up(char *why, unsigned tries, const char *first)
+{
+	char *out;
+
+	if (tries <= 1)
+		return why;
+	if (first != NULL && strcmp(first, why) != 0)
+		out = xasprintf("%s (gave up after %u tries; the transfer "
+				"first broke with: %s)",
+				why, tries, first);
+	else
+		out = xasprintf("%s (gave up after %u tries)", why, tries);
+	free(why);
+	return out;
 }
 
 struct curl_slist *

@@ -37,6 +37,14 @@ long retry_delay_ms(unsigned n);
 bool retry_sleep(long ms);
 
 /*
+ * The final message when a command gives up (caller frees; why is freed):
+ * "WHY (gave up after N tries; first: FIRST)", where first is the break
+ * that started the retries (NULL, or the same as why: left out); just
+ * why after a single try.
+ */
+char *retry_gave_up(char *why, unsigned tries, const char *first);
+
+/*
  * Request headers for the bytes from `from` on: "Range: bytes=from-" when
  * range is true, and "If-Range: <validator>" when from > 0 and validator
  * is not NULL. NULL when there is nothing to send. Caller frees with

@@ -1,99 +1,23 @@
 #!/bin/sh
-# client-resume: nothing is lost when a transfer breaks. `get`, `stream`
-# and `stream+` against the real as_server, which is SIGKILLed in the
-# middle of a transfer and replaced by a new one on the same port over the
-# same library: the client resumes with Range and If-Range (the ETag it
-# kept beside the .part), and the saved file, and what the player got, are
-# byte-identical to the track. Also the resume paths themselves: a .part
-# that no longer fits (416: start over), a 206 that starts elsewhere (the
-# .part is left alone), a body that ends short without a framing error
-# (never becomes the final file), and all tries failing (exit 1, a clear
-# message, the .part kept for a later get). tests/shim.py bends answers
-# where the real server would not.
+# client-resume: nothing is lost when `get` breaks. Against the real
+# as_server: the resume paths themselves (a .part that no longer fits: the
+# 416 starts it over; a 206 that starts elsewhere: the .part is left
+# alone; bodies that end short without a framing error: never the final
+# file, and all tries failing: exit 1, a clear message, the .part and its
+# ETag kept, a later get finishes it), then the server SIGKILLed in the
+# middle of a get and replaced by a new one on the same port over the same
+# library: the client resumes with Range and If-Range (the ETag it kept
+# beside the .part) and the saved file is byte-identical. tests/shim.py
+# bends answers where the real server would not.
 . "$top_srcdir/tests/lib.sh"
 
-need curl python3 cmp
+need curl python3 cmp sox
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 [ -x "$AS_CLIENT" ] || bail "no as_client at $AS_CLIENT"
 
-plan 37
+plan 38
 
-LIB=$T/lib
-mkdir -p "$LIB" || bail "mkdir"
-# big.wav: 128 MiB, sparse, with 64 KiB of random bytes every 2 MiB, so a
-# byte in the wrong place shows in cmp and the file costs no time to make.
-truncate -s 128M "$LIB/big.wav" || bail "truncate"
-i=0
-while [ $i -lt 64 ]; do
-	dd if=/dev/urandom of="$LIB/big.wav" bs=65536 count=1 \
-		seek=$((i * 32 + i % 7)) conv=notrunc 2>/dev/null ||
-		bail "dd"
-	i=$((i + 1))
-done
-head -c 3000000 /dev/urandom >"$LIB/mid.wav" || bail "mid.wav"
-BIG=0
-MID=1
-ACCESS=$T/access.log
-start_server -l "$LIB" --access-log "$ACCESS"
-PF=$_pf # the port file start_server gave it
-wait_for 10 listed mid.wav && [ "$(index_of mid.wav)" = "$MID" ] ||
-	bail "the server did not list the library as expected"
-MIDSIZE=$(stat -c %s "$LIB/mid.wav")
-
-# client ARGS...: as_client on $CPORT (default: the server), bounded.
-client() {
-	timeout 60 "$AS_CLIENT" -a 127.0.0.1 -p "${CPORT:-$PORT}" "$@" \
-		>"$T/out" 2>"$T/err" </dev/null
-	RC=$?
-}
-
-# requests PATTERN: how many access-log lines match PATTERN.
-requests() { grep -c "$1" "$ACCESS" 2>/dev/null || true; }
-
-# size FILE: its size, 0 if missing.
-size() { stat -c %s "$1" 2>/dev/null || echo 0; }
-
-# gone PID: the process has exited (or is a zombie waiting for wait).
-gone() {
-	case $(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) in
-	Z | X | "") return 0 ;;
-	esac
-	return 1
-}
-
-# kill_server: SIGKILL it, and reap it.
-kill_server() {
-	kill -KILL "$SERVER_PID"
-	wait "$SERVER_PID" 2>/dev/null
-}
-
-# started FILE: wait (up to 20 s) until FILE exists and is not empty,
-# without a fork per look: a transfer over loopback is far along in the
-# 50 ms wait_for sleeps. Then stop the client (CPID) at once.
-started() {
-	_deadline=$(($(date +%s) + 20))
-	_n=0
-	while [ ! -s "$1" ]; do
-		_n=$((_n + 1))
-		if [ $((_n % 1000)) -eq 0 ] &&
-			[ "$(date +%s)" -ge "$_deadline" ]; then
-			return 1
-		fi
-	done
-	kill -STOP "$CPID"
-}
-
-# start_same_port: a new server on the port the first one wrote to its
-# port file, over the same library.
-start_same_port() {
-	_port=$(cat "$PF")
-	"$AS_SERVER" -b 127.0.0.1 -p "$_port" -l "$LIB" \
-		--access-log "$ACCESS" >>"$SERVER_LOG" 2>&1 &
-	SERVER_PID=$!
-	track "$SERVER_PID"
-	wait_for 10 listed mid.wav || bail "no new server on port $_port"
-	[ "$PORT" = "$_port" ] || bail "the port changed"
-}
+. "$top_srcdir/tests/resume-lib.sh"
 
 # --- 1. 416: a .part as long as the track does not fit: start over -------
 CL=$T/c416
@@ -229,6 +153,8 @@ tail -n 1 "$T/err5" | grep -q "127.0.0.1 port $PORT" &&
 	tail -n 1 "$T/err5" | grep -q 'gave up after 5 tries' &&
 	tail -n 1 "$T/err5" | grep -q 'kept in .*big.wav.part'
 ok $? "all tries fail: the message names the server, the tries, the .part"
+tail -n 1 "$T/err5" | grep -q 'first broke with: .*transfer closed'
+ok $? "all tries fail: the message says what broke first"
 [ ! -e "$CL/big.wav" ] && [ -s "$CL/big.wav.part" ] &&
 	[ -s "$CL/big.wav.part.etag" ]
 ok $? "all tries fail: the .part and its ETag stay, nothing at the final path"
@@ -241,4 +167,5 @@ is "$(requests "GET /stream/$BIG .* 206 ")" "$((before + 1))" \
 cmp -s "$CL/big.wav" "$LIB/big.wav"
 ok $? "all tries fail: the file is then byte-identical"
 rm -rf "$CL"
+
 finish
