@@ -149,6 +149,13 @@ json_str_or_null(const char *s)
 	return s != NULL ? json_string(s) : json_null();
 }
 
+/* A positive number, or null (0 stands for unknown). */
+static json_t *
+json_int_or_null(int v)
+{
+	return v > 0 ? json_integer(v) : json_null();
+}
+
 static json_t *
 track_json(const struct track *t, size_t index)
 {
@@ -159,15 +166,20 @@ track_json(const struct track *t, size_t index)
 	if (gmtime_r(&secs, &tm) == NULL ||
 	    strftime(mtime, sizeof mtime, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		return NULL;
-	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:o}",
-			 "index", (json_int_t)index, "path", t->path, "size",
-			 (json_int_t)t->size, "type", t->type, "mtime", mtime,
-			 "duration",
-			 t->duration >= 0 ? json_real(t->duration)
-					  : json_null(),
-			 "title", json_str_or_null(t->title), "artist",
-			 json_str_or_null(t->artist), "album",
-			 json_str_or_null(t->album));
+	return json_pack(
+		"{s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o, "
+		"s:o, s:o, s:o, s:o}",
+		"index", (json_int_t)index, "path", t->path, "size",
+		(json_int_t)t->size, "type", t->type, "mtime", mtime,
+		"duration",
+		t->duration >= 0 ? json_real(t->duration) : json_null(),
+		"title", json_str_or_null(t->title), "artist",
+		json_str_or_null(t->artist), "album",
+		json_str_or_null(t->album), "album_artist",
+		json_str_or_null(t->album_artist), "year",
+		json_int_or_null(t->year), "genre", json_str_or_null(t->genre),
+		"track", json_int_or_null(t->number), "disc",
+		json_int_or_null(t->disc));
 }
 
 static char *

@@ -272,7 +272,8 @@ tags_cache_load(const char *file)
 		if (parse_line(line, &t) != 0 || cache_add(c, &cap, &t) != 0)
 			track_clear(&t);
 	}
-	qsort(c->tracks, c->count, sizeof *c->tracks, track_by_path);
+	if (c->count > 1) /* tracks is NULL while empty */
+		qsort(c->tracks, c->count, sizeof *c->tracks, track_by_path);
 out:
 	free(line);
 	fclose(fp);

@@ -68,6 +68,11 @@ setup(void **state)
 	(void)state;
 	set_track(0, "audio/flac", 751022, "J\xc3\xb3ga", "Bj\xc3\xb6rk",
 		  "Homogenic", 305.4);
+	tracks[0].album_artist = dup_or_null("Bj\xc3\xb6rk & Co");
+	tracks[0].genre = dup_or_null("Electronic");
+	tracks[0].year = 1997;
+	tracks[0].number = 3;
+	tracks[0].disc = 1;
 	set_track(1, "audio/mpeg", 1234, NULL, NULL, NULL, -1);
 	set_track(2, "audio/wav", 0, "<script>alert(1)</script>", NULL,
 		  "A & B", 12.0);
@@ -161,12 +166,28 @@ expect_str_or_null(json_t *o, const char *key, const char *want)
 	assert_string_equal(json_string_value(v), want);
 }
 
+/* key is the number want, or null when want is 0 (unknown). */
+static void
+expect_int_or_null(json_t *t, const char *key, int want)
+{
+	json_t *v = json_object_get(t, key);
+
+	if (want == 0) {
+		if (!json_is_null(v))
+			fail_msg("JSON key \"%s\" is not null", key);
+		return;
+	}
+	assert_true(json_is_integer(v));
+	assert_int_equal(json_integer_value(v), want);
+}
+
 static void
 check_json_track(json_t *t, size_t i)
 {
 	static const char *const keys[] = {
 		"index",    "path",  "size",   "type",	"mtime",
-		"duration", "title", "artist", "album",
+		"duration", "title", "artist", "album", "album_artist",
+		"year",	    "genre", "track",  "disc",
 	};
 	const struct track *w = &tracks[i];
 	json_t *v;
@@ -196,6 +217,11 @@ check_json_track(json_t *t, size_t i)
 	expect_str_or_null(t, "title", w->title);
 	expect_str_or_null(t, "artist", w->artist);
 	expect_str_or_null(t, "album", w->album);
+	expect_str_or_null(t, "album_artist", w->album_artist);
+	expect_str_or_null(t, "genre", w->genre);
+	expect_int_or_null(t, "year", w->year);
+	expect_int_or_null(t, "track", w->number);
+	expect_int_or_null(t, "disc", w->disc);
 }
 
 static void
