@@ -104,7 +104,7 @@ is "$(grep -c 'key order' "$T/list.txt")" 0 \
 # --- a restart: the cache holds every field --------------------------------
 stop_server
 cache=$(ls "$T/state"/tags-* | head -n 1)
-is "$(head -n 1 "$cache")" "as-tags 2" "the cache file is of format 2"
+is "$(head -n 1 "$cache")" "as-tags 3" "the cache file is of format 3"
 grep -q "Album Ärtist" "$cache" && grep -q "Génre flac" "$cache"
 ok $? "the cache holds album artists and genres"
 start_server -l "$L" --state-dir "$T/state"
@@ -145,8 +145,8 @@ ok $? "old cache: the tags are read again"
 is "$(line full/full.mp3)" \
 	"full/full.mp3|Title mp3|Ärtist mp3|Älbum|Album Ärtist|1999|Génre mp3|3|2" \
 	"old cache: full.mp3 right after reading"
-wait_for 10 sh -c "head -n 1 '$cache' | grep -qx 'as-tags 2'"
-ok $? "old cache: rewritten in format 2"
+wait_for 10 sh -c "head -n 1 '$cache' | grep -qx 'as-tags 3'"
+ok $? "old cache: rewritten in format 3"
 stop_server
 
 # --- a new file appears: its tags reach the listing -----------------------

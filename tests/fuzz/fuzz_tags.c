@@ -131,7 +131,7 @@ cache_input(const char *dir, const uint8_t *data, size_t size)
 	if (snprintf(cache, sizeof cache, "%s/cache", dir) >=
 	    (int)sizeof cache)
 		abort();
-	write_file(cache, "as-tags 2\n", data, size);
+	write_file(cache, "as-tags 3\n", data, size);
 	c = tags_cache_load(cache);
 	assert(c != NULL);
 	memset(&t, 0, sizeof t);
