@@ -3,7 +3,8 @@
 # tests/rest/check.py: every method in XML (each answer validated against
 # tests/rest/subsonic.xsd with xmllint) and JSON, the authentication
 # variants (token, plain, enc:, wrong, missing), the API's error codes,
-# stars, ratings, plays and playlists per user and across a restart; the
+# stars, ratings, plays and playlists per user and across a restart;
+# getCoverArt's bytes, sizes and ETag the same as /art/<index>'s; the
 # users file refused when others can read it or a line is malformed, a
 # wrong password logged without the password, and no /rest/ without
 # --users.
@@ -32,6 +33,8 @@ tagged 2 mp3 "$A/02 Roll.mp3" "Rock & <Roll>" "Alpha Band" "First Light" \
 	2 2001 Rock
 tagged 2 flac "$L/The Zeta/Late/01 Dusk.flac" Dusk "The Zeta" Late 1 1999 \
 	Jazz
+ffmpeg -v error -nostdin -y -f lavfi -i color=c=0x3366aa:s=400x300 \
+	-frames:v 1 "$L/The Zeta/Late/cover.png" || bail "cannot make a PNG"
 make_tone "$L/misc/tone.wav" 1 || bail "cannot make a .wav file"
 make_tone "$L/misc/beep.ogg" 1 || bail "cannot make an .ogg file"
 TRACKS=5
@@ -76,6 +79,8 @@ wait_for 20 tagged_all || bail "the tags were not read within 20 s"
 
 export REST_STATE="$T/rest.json" REST_TRACKS=$TRACKS
 export REST_SONG_FILE="$A/01 Dawn.mp3"
+export REST_COVER_FILE="$L/The Zeta/Late/cover.png"
+export REST_COVER_TRACK="The Zeta/Late/01 Dusk.flac"
 "$PYTHON" "$top_srcdir/tests/rest/check.py" "$URL" "$XSD" alice sesame \
 	bob b0b-pw main >"$T/main.out" 2>&1
 tap_from "$T/main.out"

@@ -412,6 +412,86 @@ def check_media(lib, path):
     expect_error("getCoverArt", {}, 10, "getCoverArt without id")
 
 
+def picture_size(body):
+    """(width, height) of a PNG or baseline/progressive JPEG, else None."""
+    if body[:8] == b"\x89PNG\r\n\x1a\n" and body[12:16] == b"IHDR":
+        return (int.from_bytes(body[16:20], "big"),
+                int.from_bytes(body[20:24], "big"))
+    i = 2
+    while body[:2] == b"\xff\xd8" and i + 9 < len(body):
+        if body[i] != 0xFF:
+            return None
+        marker, n = body[i + 1], int.from_bytes(body[i + 2:i + 4], "big")
+        if marker in (0xC0, 0xC1, 0xC2):
+            return (int.from_bytes(body[i + 7:i + 9], "big"),
+                    int.from_bytes(body[i + 5:i + 7], "big"))
+        i += 2 + n
+    return None
+
+
+def check_cover_art(lib, cover, track_path):
+    """getCoverArt answers the picture of the album in cover's folder,
+    scaled with size, with the same bytes and ETag as /art/<index>."""
+    with open(cover, "rb") as f:
+        want = f.read()
+    r = jcall("search3", {"query": "Dusk"})
+    song = r["searchResult3"]["song"][0]
+    with urllib.request.urlopen(URL + "/list", timeout=20) as resp:
+        index = [ln.split(":", 1)[0] for ln in resp.read().decode()
+                 .splitlines() if ln.split(":", 1)[1:] == [track_path]]
+    ids = {"album": song["coverArt"], "song": song["id"],
+           "artist": song["artistId"]}
+    for kind, cid in ids.items():
+        status, headers, body = call("getCoverArt", {"id": cid})
+        result(status == 200 and body == want and
+               headers.get("Content-Type") == "image/png",
+               "getCoverArt of a%s %s: the picture's own bytes" %
+               ("n" if kind[0] in "a" else "", kind),
+               "%d %s, %d bytes" % (status, headers.get("Content-Type"),
+                                    len(body)))
+    status, headers, body = call("getCoverArt.view",
+                                 {"id": ids["album"], "size": 100})
+    result(status == 200 and headers.get("Content-Type") == "image/jpeg" and
+           picture_size(body) == (100, 75),
+           "getCoverArt size=100: a JPEG of 100x75",
+           "%d %s %s" % (status, headers.get("Content-Type"),
+                         picture_size(body)))
+    result(len(index) == 1, "the track is in /list", index)
+    if index:
+        with urllib.request.urlopen("%s/art/%s?size=100" % (URL, index[0]),
+                                    timeout=20) as resp:
+            art, art_etag = resp.read(), resp.headers.get("ETag")
+        result(art == body and art_etag == headers.get("ETag") and
+               art_etag, "getCoverArt answers what /art/<index> does, "
+               "ETag included", "%s %s" % (art_etag, headers.get("ETag")))
+    req = urllib.request.Request(URL + "/rest/getCoverArt?" +
+                                 urllib.parse.urlencode(
+                                     dict(auth(), id=ids["album"],
+                                          size=100)))
+    req.add_header("If-None-Match", headers.get("ETag") or "x")
+    try:
+        with urllib.request.urlopen(req, timeout=20) as resp:
+            got = resp.status
+    except urllib.error.HTTPError as e:
+        got = e.code
+    result(got == 304, "getCoverArt: 304 for its ETag", got)
+    status, headers, body = call("getCoverArt", {"id": ids["album"],
+                                                 "size": 5000})
+    result(status == 200 and picture_size(body) == (400, 300),
+           "getCoverArt size=5000: never enlarged", picture_size(body))
+    status, headers, body = call("getCoverArt", {"id": ids["album"],
+                                                 "size": 8})
+    result(status == 200 and picture_size(body) == (16, 12),
+           "getCoverArt size=8: the smallest size, 16", picture_size(body))
+    expect_error("getCoverArt", {"id": ids["album"], "size": "big"}, 0,
+                 "getCoverArt with a size that is no number")
+    expect_error("getCoverArt", {"id": "al-0000000000000000"}, 70,
+                 "getCoverArt of an unknown id")
+    r = jcall("getCoverArt", {"id": "nope"})
+    result(r.get("status") == "failed" and r["error"]["code"] == 70,
+           "getCoverArt JSON error", r)
+
+
 def check_user():
     root = xml("getUser", {"username": USER})
     u = root.find(NS + "user")
@@ -447,6 +527,8 @@ def main():
         check_annotations(lib)
         check_playlists(lib)
         check_media(lib, os.environ["REST_SONG_FILE"])
+        check_cover_art(lib, os.environ["REST_COVER_FILE"],
+                        os.environ["REST_COVER_TRACK"])
         check_user()
         with open(state, "w") as f:
             json.dump(lib, f)
