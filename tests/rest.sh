@@ -1,7 +1,8 @@
 #!/bin/sh
 # rest: the Subsonic API (/rest/) over a small tagged library, driven by
 # tests/rest/check.py: every method in XML (each answer validated against
-# tests/rest/subsonic.xsd with xmllint) and JSON, the authentication
+# tests/rest/subsonic.xsd with xmllint) and JSON (the same answer as the
+# XML one, converted by the schema's rules), the authentication
 # variants (token, plain, enc:, wrong, missing), the API's error codes,
 # stars, ratings, plays and playlists per user and across a restart;
 # getCoverArt's bytes, sizes and ETag the same as /art/<index>'s; the
