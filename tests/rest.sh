@@ -6,6 +6,7 @@
 # variants (token, plain, enc:, wrong, missing), the API's error codes,
 # stars, ratings, plays and playlists per user and across a restart;
 # getCoverArt's bytes, sizes and ETag the same as /art/<index>'s; the
+# catalogue following files added and removed, its IDs unchanged; the
 # users file refused when others can read it or a line is malformed, a
 # wrong password logged without the password, and no /rest/ without
 # --users.
@@ -99,6 +100,33 @@ ok $? "the access log hides t= values"
 ! grep -qE 'sesame|wrong-secret-42|26719a1196d2a940705a59634eb18eab' \
 	"$T/access.log"
 ok $? "no password or token in the access log"
+
+# --- the catalogue follows the folder ----------------------------------------
+# A new album appears in getArtists and search3 through the same rescans
+# as /list, the IDs already given stay the same, and it goes when its
+# file goes.
+Q="u=alice&p=sesame&v=1.16.1&c=t"
+ids() {
+	curl_ "$URL/rest/getArtists?$Q" | grep -o 'id="ar-[0-9a-f]*"' | sort
+}
+ids >"$T/ids.before"
+mkdir -p "$L/Omega/Later"
+tagged 1 mp3 "$T/raw/new.mp3" "Fresh Tune" Omega Later 1 2020 Pop
+mv "$T/raw/new.mp3" "$L/Omega/Later/01 Fresh.mp3"
+found() {
+	curl_ "$URL/rest/search3?$Q&query=Fresh" | grep -q 'title="Fresh Tune"'
+}
+wait_for 20 found
+ok $? "a new file is found by search3 within 20 s"
+curl_ "$URL/rest/getArtists?$Q" | grep -q 'name="Omega"'
+ok $? "... and its artist is in getArtists"
+ids | comm -23 "$T/ids.before" - >"$T/ids.lost"
+[ -s "$T/ids.before" ] && [ ! -s "$T/ids.lost" ]
+ok $? "the artists' IDs stay the same across the rescan"
+rm -r "$L/Omega"
+gone() { ! curl_ "$URL/rest/getArtists?$Q" | grep -q 'name="Omega"'; }
+wait_for 20 gone
+ok $? "a removed file's artist leaves getArtists within 20 s"
 stop_server
 
 # --- after a restart ---------------------------------------------------------
