@@ -111,13 +111,22 @@ ids() {
 }
 ids >"$T/ids.before"
 mkdir -p "$L/Omega/Later"
-tagged 1 mp3 "$T/raw/new.mp3" "Fresh Tune" Omega Later 1 2020 Pop
+tagged 1 mp3 "$T/raw/new.mp3" "Fresh Frühling ÜBER" Omega "Поздно" 1 \
+	2020 Pop
 mv "$T/raw/new.mp3" "$L/Omega/Later/01 Fresh.mp3"
-found() {
-	curl_ "$URL/rest/search3?$Q&query=Fresh" | grep -q 'title="Fresh Tune"'
+# search3_has QUERY: does search3 for QUERY find the new song?
+search3_has() {
+	curl_ -G --data-urlencode "query=$1" "$URL/rest/search3?$Q" |
+		grep -q 'title="Fresh Frühling ÜBER"'
 }
-wait_for 20 found
+wait_for 20 search3_has Fresh
 ok $? "a new file is found by search3 within 20 s"
+for q in FRÜHLING über поздно "ПОЗДНО fresh"; do
+	search3_has "$q"
+	ok $? "search3 '$q' finds it: case folded beyond ASCII"
+done
+! search3_has "frühlingx"
+ok $? "search3 'frühlingx' does not"
 curl_ "$URL/rest/getArtists?$Q" | grep -q 'name="Omega"'
 ok $? "... and its artist is in getArtists"
 ids | comm -23 "$T/ids.before" - >"$T/ids.lost"
