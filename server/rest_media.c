@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "art.h"
-
 #include "serve.h"
 
 /* The song named by id, or -1 after rest_fail. */

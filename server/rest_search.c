@@ -2,9 +2,9 @@
  * rest_search: search2 and search3. Every word of the query must appear
  * (case-insensitively: ASCII, and the scripts catalog.h folds) in an
  * artist's name, in an album's name or artist, or in a song's title,
- * artist, album or path. An empty query
- * (or "" as some apps send it) matches everything, so apps can page
- * through the whole library with songOffset to sync it.
+ * artist, album or path. An empty query (or "" as some apps send it)
+ * matches everything, so apps can page through the whole library with
+ * songOffset to sync it.
  */
 #include "rest.h"
 
