@@ -145,6 +145,31 @@ hash_folded(uint64_t h, const char *s)
 	return h;
 }
 
+size_t
+catalog_fold(const char *s, char *buf, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char b[4];
+	uint32_t cp;
+	size_t n, len = 0;
+
+	while (*p != '\0') {
+		cp = next_cp(&p);
+		if (cp & CP_RAW) {
+			b[0] = (unsigned char)cp;
+			n = 1;
+		} else {
+			n = utf8_put(b, fold_cp(cp));
+		}
+		if (len + n >= cap)
+			break;
+		memcpy(buf + len, b, n);
+		len += n;
+	}
+	buf[len] = '\0';
+	return len;
+}
+
 /* Case-insensitive order of two names (folded code points), then bytes. */
 static int
 fold_cmp(const char *a, const char *b)

@@ -95,4 +95,12 @@ long catalog_song_index(const struct catalog *c, const char *id);
 long catalog_album_index(const struct catalog *c, const char *id);
 long catalog_artist_index(const struct catalog *c, const char *id);
 
+/*
+ * s case-folded as names are for IDs and order (the capitals of the
+ * scripts above to their small letters; everything else as it is) into
+ * buf of cap > 0 bytes, NUL-terminated; a longer s is cut at a
+ * character's start. Returns the bytes written, the NUL not counted.
+ */
+size_t catalog_fold(const char *s, char *buf, size_t cap);
+
 #endif

@@ -514,8 +514,14 @@ main(int argc, char **argv)
 			 "connections: sized answers are read, not sent with "
 			 "sendfile");
 	routes = srv.listings != NULL ? routes_new(&srv) : NULL;
-	if (routes == NULL ||
-	    guard_start(cfg.header_timeout, cfg.max_per_ip) != 0 ||
+	if (routes == NULL) {
+		fprintf(stderr, "as_server: cannot start: %s\n",
+			srv.listings == NULL ? "out of memory"
+					     : "see the warning above (or out "
+					       "of memory)");
+		goto out;
+	}
+	if (guard_start(cfg.header_timeout, cfg.max_per_ip) != 0 ||
 	    library_watch(lib) != 0) {
 		fprintf(stderr, "as_server: out of memory or threads\n");
 		goto out;

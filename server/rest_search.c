@@ -1,9 +1,10 @@
 /*
  * rest_search: search2 and search3. Every word of the query must appear
- * (case-insensitively, ASCII) in an artist's name, in an album's name or
- * artist, or in a song's title, artist, album or path. An empty query
- * (or "" as some apps send it) matches everything, so apps can page
- * through the whole library with songOffset to sync it.
+ * (case-insensitively: ASCII, and the scripts catalog.h folds) in an
+ * artist's name, in an album's name or artist, or in a song's title,
+ * artist, album or path. An empty query (or "" as some apps send it)
+ * matches everything, so apps can page through the whole library with
+ * songOffset to sync it.
  */
 #include "rest.h"
 
@@ -13,24 +14,39 @@
 
 #define QUERY_MAX 256 /* bytes of a query */
 #define WORDS_MAX 16  /* words of a query that count */
+#define TEXTS_MAX 5   /* texts one item is matched on */
+#define FOLD_MAX 1024 /* bytes of a text compared with a non-ASCII word */
 
 struct query {
-	char buf[QUERY_MAX + 1];
+	char buf[QUERY_MAX + 1]; /* case-folded */
 	const char *word[WORDS_MAX];
+	bool ascii[WORDS_MAX]; /* word[i] is ASCII only */
 	size_t n;
 };
 
-/* Split q into words; quotes and '*' (Lucene habits of apps) are dropped. */
+/* Is s ASCII only? */
+static bool
+is_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
+/* Split q into words, case-folded; quotes and '*' (Lucene habits of apps)
+ * are dropped. */
 static void
 query_parse(struct query *q, const char *text)
 {
-	char *p, *end;
+	char raw[QUERY_MAX + 1], *p, *end;
 	size_t i, n = 0;
 
 	for (i = 0; text[i] != '\0' && n < QUERY_MAX; i++)
 		if (text[i] != '"' && text[i] != '*')
-			q->buf[n++] = text[i];
-	q->buf[n] = '\0';
+			raw[n++] = text[i];
+	raw[n] = '\0';
+	catalog_fold(raw, q->buf, sizeof q->buf);
 	q->n = 0;
 	p = q->buf;
 	while (*p != '\0' && q->n < WORDS_MAX) {
@@ -39,25 +55,45 @@ query_parse(struct query *q, const char *text)
 			break;
 		end = p + strcspn(p, " \t");
 		q->word[q->n++] = p;
-		if (*end == '\0')
-			break;
-		*end = '\0';
-		p = end + 1;
+		if (*end != '\0')
+			*end++ = '\0';
+		q->ascii[q->n - 1] = is_ascii(p);
+		p = end;
 	}
 }
 
-/* Does every word appear in one of the texts (NULLs skipped)? */
+/*
+ * Does every word appear in one of the texts (n <= TEXTS_MAX, NULLs
+ * skipped)? An ASCII word is looked for with strcasestr, which is the
+ * same as in the folded text and needs no copy; any other in the text
+ * folded (its first FOLD_MAX bytes), once per text, unless the text is
+ * ASCII only and so cannot hold it.
+ */
 static bool
 matches(const struct query *q, const char *const *texts, size_t n)
 {
+	char folded[TEXTS_MAX][FOLD_MAX];
+	bool done[TEXTS_MAX] = {false};
 	size_t w, i;
 
 	for (w = 0; w < q->n; w++) {
 		bool found = false;
 
-		for (i = 0; i < n && !found; i++)
-			found = texts[i] != NULL &&
-				strcasestr(texts[i], q->word[w]) != NULL;
+		for (i = 0; i < n && !found; i++) {
+			if (texts[i] == NULL)
+				continue;
+			if (q->ascii[w]) {
+				found = strcasestr(texts[i], q->word[w]) !=
+					NULL;
+				continue;
+			}
+			if (!done[i] && is_ascii(texts[i]))
+				folded[i][0] = '\0'; /* holds no such word */
+			else if (!done[i])
+				catalog_fold(texts[i], folded[i], FOLD_MAX);
+			done[i] = true;
+			found = strstr(folded[i], q->word[w]) != NULL;
+		}
 		if (!found)
 			return false;
 	}

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include <microhttpd.h>
 
@@ -64,6 +65,27 @@ struct route {
 };
 
 extern const struct route route_art;
+
+/* What route_art_send did. */
+enum route_art_status {
+	ROUTE_ART_SENT = 0,   /* answered: *ret is libmicrohttpd's verdict */
+	ROUTE_ART_NONE,	      /* the track has no picture */
+	ROUTE_ART_UNREADABLE, /* it cannot be read now: a rescan is asked */
+	ROUTE_ART_BAD,	      /* the picture does not scale: see why */
+};
+
+/*
+ * Answer rq with the picture of the library's track at path (relative to
+ * the library's root; still the file dev, ino), as /art/<index> does: as
+ * it is when px is 0, else scaled to px pixels (ART_SIZE_MIN to
+ * ART_SIZE_MAX) on its longer side as JPEG, from the shared cache; ETag,
+ * Last-Modified and 304. Only ROUTE_ART_SENT queues an answer; the other
+ * results leave the answer (an error in the caller's own form) to it.
+ */
+enum route_art_status route_art_send(struct request *rq, const char *path,
+				     dev_t dev, ino_t ino, unsigned px,
+				     enum MHD_Result *ret, char *why,
+				     size_t cap);
 extern const struct route route_health;
 extern const struct route route_list;
 extern const struct route route_list_m3u;

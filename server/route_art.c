@@ -3,6 +3,8 @@
  * the track's picture as it is, or scaled to N pixels (ART_SIZE_MIN to
  * ART_SIZE_MAX) on its longer side as JPEG, cached (artcache.h); ETag,
  * Last-Modified and 304 from the picture's source file, as for streams.
+ * route_art_send (route.h) answers with the same code for the Subsonic
+ * API's getCoverArt.
  */
 #include "route.h"
 
@@ -30,17 +32,22 @@ struct art_track {
 	ino_t ino;
 };
 
+/* The scaled pictures, shared by /art and route_art_send: one cache per
+ * process, made by the route's init before any request. */
+static struct artcache *art_cache;
+
 static int
 art_route_init(const struct server *srv, void **state)
 {
 	(void)srv;
 	if (art_init() != 0)
 		log_warn("libvips did not start: /art?size=N will fail");
-	*state = artcache_new(ARTCACHE_BYTES_DEFAULT);
-	if (*state == NULL) {
+	art_cache = artcache_new(ARTCACHE_BYTES_DEFAULT);
+	if (art_cache == NULL) {
 		log_warn("out of memory for the picture cache");
 		return -1;
 	}
+	*state = art_cache;
 	return 0;
 }
 
@@ -48,6 +55,8 @@ static void
 art_route_free(void *state)
 {
 	artcache_free(state);
+	if (state == art_cache)
+		art_cache = NULL;
 }
 
 /* ?size: 0 when absent, else N in range. -1 when present but bad. */
@@ -96,19 +105,18 @@ find_track(struct request *rq, struct art_track *t, enum MHD_Result *ret)
 /* pic scaled to px, from the cache or made now (and kept): a malloc'd
  * JPEG in *out, or -1 with *cause (malloc'd, may be NULL). */
 static int
-scaled(struct artcache *cache, const struct art_track *t,
-       const struct art_picture *pic, unsigned px, unsigned char **out,
-       size_t *len, char **cause)
+scaled(struct artcache *cache, const char *path, const struct art_picture *pic,
+       unsigned px, unsigned char **out, size_t *len, char **cause)
 {
-	struct artcache_key k = {t->path, pic->src_size, pic->src_mtime_ns,
-				 px};
+	struct artcache_key k = {path, pic->src_size, pic->src_mtime_ns, px};
 	unsigned char *jpeg;
 
-	if (artcache_get(cache, &k, out, len))
+	if (cache != NULL && artcache_get(cache, &k, out, len))
 		return 0;
 	if (art_scale(pic->data, pic->len, px, &jpeg, len, cause) != 0)
 		return -1;
-	artcache_put(cache, &k, jpeg, *len);
+	if (cache != NULL)
+		artcache_put(cache, &k, jpeg, *len);
 	*out = malloc(*len);
 	if (*out != NULL)
 		memcpy(*out, jpeg, *len);
@@ -164,17 +172,52 @@ answer(struct request *rq, const struct art_picture *pic, unsigned px,
 	return http_queue(rq, status, resp);
 }
 
+enum route_art_status
+route_art_send(struct request *rq, const char *path, dev_t dev, ino_t ino,
+	       unsigned px, enum MHD_Result *ret, char *why, size_t cap)
+{
+	enum route_art_status st = ROUTE_ART_SENT;
+	struct art_picture pic;
+	unsigned char *body = NULL;
+	char *cause = NULL;
+	size_t len;
+
+	switch (art_find(library_root_fd(rq->srv->lib), path, dev, ino,
+			 &pic)) {
+	case ART_OK:
+		break;
+	case ART_NONE:
+		return ROUTE_ART_NONE;
+	case ART_ERROR:
+		library_request_rescan(rq->srv->lib);
+		return ROUTE_ART_UNREADABLE;
+	}
+	if (px == 0) {
+		*ret = answer(rq, &pic, 0, pic.data, pic.len, pic.type);
+		pic.data = NULL; /* answer took it */
+	} else if (scaled(art_cache, path, &pic, px, &body, &len, &cause) ==
+		   0) {
+		*ret = answer(rq, &pic, px, body, len, "image/jpeg");
+	} else {
+		log_info("picture of %s: %s", path,
+			 cause != NULL ? cause : "out of memory");
+		http_copy(why, cap, cause != NULL ? cause : "out of memory");
+		st = ROUTE_ART_BAD;
+	}
+	free(cause);
+	art_picture_clear(&pic);
+	return st;
+}
+
 static enum MHD_Result
 art(struct request *rq, void *state)
 {
-	struct art_picture pic;
 	struct art_track t;
 	enum MHD_Result ret = MHD_NO;
-	unsigned char *body = NULL;
-	char *cause = NULL;
+	char why[256];
 	unsigned px;
-	size_t len;
 
+	(void)state; /* art_cache */
 	if (parse_size(rq, &px) != 0)
 		return http_fail(rq, MHD_HTTP_BAD_REQUEST,
 				 "size must be a whole number of pixels from "
@@ -182,40 +225,28 @@ art(struct request *rq, void *state)
 				 ART_SIZE_MIN, ART_SIZE_MAX, rq->arg);
 	if (find_track(rq, &t, &ret) != 0)
 		return ret;
-	switch (art_find(library_root_fd(rq->srv->lib), t.path, t.dev, t.ino,
-			 &pic)) {
-	case ART_OK:
-		break;
-	case ART_NONE:
+	switch (route_art_send(rq, t.path, t.dev, t.ino, px, &ret, why,
+			       sizeof why)) {
+	case ROUTE_ART_SENT:
+		return ret;
+	case ROUTE_ART_NONE:
 		return http_fail(rq, MHD_HTTP_NOT_FOUND,
 				 "track %" PRIu64 " has no picture: none "
 				 "embedded, and no cover, folder, front or "
 				 "album .jpg, .jpeg or .png beside it",
 				 t.index);
-	case ART_ERROR:
-		library_request_rescan(rq->srv->lib);
+	case ROUTE_ART_UNREADABLE:
 		return http_fail(rq, MHD_HTTP_NOT_FOUND,
 				 "track %" PRIu64 " or its picture cannot be "
 				 "read now; the library is being rescanned",
 				 t.index);
+	case ROUTE_ART_BAD:
+		break;
 	}
-	if (px == 0) {
-		ret = answer(rq, &pic, 0, pic.data, pic.len, pic.type);
-		pic.data = NULL; /* answer took it */
-	} else if (scaled(state, &t, &pic, px, &body, &len, &cause) == 0) {
-		ret = answer(rq, &pic, px, body, len, "image/jpeg");
-	} else {
-		log_info("/art/%" PRIu64 ": %s", t.index,
-			 cause != NULL ? cause : "out of memory");
-		ret = http_fail(rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				"the picture of track %" PRIu64
-				" cannot be scaled: %s",
-				t.index,
-				cause != NULL ? cause : "out of memory");
-	}
-	free(cause);
-	art_picture_clear(&pic);
-	return ret;
+	return http_fail(rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			 "the picture of track %" PRIu64
+			 " cannot be scaled: %s",
+			 t.index, why);
 }
 
 const struct route route_art = {

@@ -7,20 +7,12 @@
 # filters, no sideways scrolling at phone width. Screenshots (desktop and
 # phone) are left in $top_builddir/tests/artifacts/ for people to look at.
 #
-# Needs Debian's chromium and python3-websocket (skipped without them).
+# Needs Debian's chromium and python3-websocket (skipped without them,
+# except in CI).
 . "$top_srcdir/tests/lib.sh"
 
-CHROMIUM=$(command -v chromium || command -v chromium-browser) ||
-	missing "chromium is not installed (apt-get install chromium)"
-PYTHON=
-for p in /usr/bin/python3 python3; do
-	if "$p" -c 'import websocket' 2>/dev/null; then
-		PYTHON=$p
-		break
-	fi
-done
-[ -n "$PYTHON" ] ||
-	missing "python3-websocket is not installed (apt-get install python3-websocket)"
+. "$top_srcdir/tests/chromium-lib.sh"
+find_chromium
 need curl sox ffmpeg ffprobe
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 ARTIFACTS="$top_builddir/tests/artifacts"
@@ -89,21 +81,7 @@ EOF
 	bail "cannot write what page.py expects"
 
 # --- the browser ----------------------------------------------------------
-"$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \
-	--no-first-run --disable-background-networking \
-	--disable-component-update --disable-sync \
-	--user-data-dir="$T/chrome" --remote-debugging-port=0 \
-	--autoplay-policy=no-user-gesture-required about:blank \
-	>"$T/chrome.log" 2>&1 &
-track $!
-# DevToolsActivePort: the port, then the browser's path (no newline after
-# it); complete once the path is there.
-devtools_ready() { grep -q '^/devtools/' "$T/chrome/DevToolsActivePort"; }
-if ! wait_for 30 devtools_ready; then
-	sed 's/^/# chromium: /' "$T/chrome.log" | tail -20
-	bail "chromium did not open its DevTools port in 30 s"
-fi
-DEVTOOLS=$(head -n 1 "$T/chrome/DevToolsActivePort")
+start_chromium
 
 # --- the checks (page.py prints "ok STATUS NAME" and "# ..." lines) -------
 rc=0

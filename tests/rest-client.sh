@@ -3,8 +3,8 @@
 # /rest/: npm's subsonic-api (installed by .ci/deps into
 # /var/cache/as/npm, or $AS_NPM_PREFIX), run by Debian's nodejs, with
 # token authentication over GET and over form POST: ping, getArtists,
-# search3, getAlbum, star, getStarred2, createPlaylist, stream, and a
-# wrong password.
+# search3, getAlbum, star, getStarred2, createPlaylist, stream,
+# getCoverArt (as it is and scaled), and a wrong password.
 . "$top_srcdir/tests/lib.sh"
 
 need node curl ffmpeg
@@ -26,6 +26,8 @@ for n in 1 2; do
 		-metadata album="First Light" -metadata track=$n \
 		"$A/0$n $title.mp3" || bail "cannot tag a file"
 done
+ffmpeg -v error -nostdin -y -f lavfi -i testsrc=size=320x240 -frames:v 1 \
+	"$A/cover.jpg" || bail "cannot make a JPEG"
 printf 'carol:c4r0l secret\n' >"$T/users"
 chmod 600 "$T/users"
 
@@ -37,7 +39,7 @@ tagged() {
 wait_for 20 tagged || bail "the tags were not read within 20 s"
 
 timeout 120 node "$top_srcdir/tests/rest/client.mjs" "$URL" carol \
-	"c4r0l secret" "$A/01 Dawn.mp3" >"$T/out" 2>&1
+	"c4r0l secret" "$A/01 Dawn.mp3" "$A/cover.jpg" >"$T/out" 2>&1
 echo "# node exited with $?"
 tap_from "$T/out"
 grep -v '^[01#] ' "$T/out" | sed 's/^/# /' | head -20

@@ -1,9 +1,12 @@
 #!/bin/sh
 # rest: the Subsonic API (/rest/) over a small tagged library, driven by
 # tests/rest/check.py: every method in XML (each answer validated against
-# tests/rest/subsonic.xsd with xmllint) and JSON, the authentication
+# tests/rest/subsonic.xsd with xmllint) and JSON (the same answer as the
+# XML one, converted by the schema's rules), the authentication
 # variants (token, plain, enc:, wrong, missing), the API's error codes,
-# stars, ratings, plays and playlists per user and across a restart; the
+# stars, ratings, plays and playlists per user and across a restart;
+# getCoverArt's bytes, sizes and ETag the same as /art/<index>'s; the
+# catalogue following files added and removed, its IDs unchanged; the
 # users file refused when others can read it or a line is malformed, a
 # wrong password logged without the password, and no /rest/ without
 # --users.
@@ -32,6 +35,8 @@ tagged 2 mp3 "$A/02 Roll.mp3" "Rock & <Roll>" "Alpha Band" "First Light" \
 	2 2001 Rock
 tagged 2 flac "$L/The Zeta/Late/01 Dusk.flac" Dusk "The Zeta" Late 1 1999 \
 	Jazz
+ffmpeg -v error -nostdin -y -f lavfi -i color=c=0x3366aa:s=400x300 \
+	-frames:v 1 "$L/The Zeta/Late/cover.png" || bail "cannot make a PNG"
 make_tone "$L/misc/tone.wav" 1 || bail "cannot make a .wav file"
 make_tone "$L/misc/beep.ogg" 1 || bail "cannot make an .ogg file"
 TRACKS=5
@@ -76,6 +81,8 @@ wait_for 20 tagged_all || bail "the tags were not read within 20 s"
 
 export REST_STATE="$T/rest.json" REST_TRACKS=$TRACKS
 export REST_SONG_FILE="$A/01 Dawn.mp3"
+export REST_COVER_FILE="$L/The Zeta/Late/cover.png"
+export REST_COVER_TRACK="The Zeta/Late/01 Dusk.flac"
 "$PYTHON" "$top_srcdir/tests/rest/check.py" "$URL" "$XSD" alice sesame \
 	bob b0b-pw main >"$T/main.out" 2>&1
 tap_from "$T/main.out"
@@ -93,6 +100,42 @@ ok $? "the access log hides t= values"
 ! grep -qE 'sesame|wrong-secret-42|26719a1196d2a940705a59634eb18eab' \
 	"$T/access.log"
 ok $? "no password or token in the access log"
+
+# --- the catalogue follows the folder ----------------------------------------
+# A new album appears in getArtists and search3 through the same rescans
+# as /list, the IDs already given stay the same, and it goes when its
+# file goes.
+Q="u=alice&p=sesame&v=1.16.1&c=t"
+ids() {
+	curl_ "$URL/rest/getArtists?$Q" | grep -o 'id="ar-[0-9a-f]*"' | sort
+}
+ids >"$T/ids.before"
+mkdir -p "$L/Omega/Later"
+tagged 1 mp3 "$T/raw/new.mp3" "Fresh Frühling ÜBER" Omega "Поздно" 1 \
+	2020 Pop
+mv "$T/raw/new.mp3" "$L/Omega/Later/01 Fresh.mp3"
+# search3_has QUERY: does search3 for QUERY find the new song?
+search3_has() {
+	curl_ -G --data-urlencode "query=$1" "$URL/rest/search3?$Q" |
+		grep -q 'title="Fresh Frühling ÜBER"'
+}
+wait_for 20 search3_has Fresh
+ok $? "a new file is found by search3 within 20 s"
+for q in FRÜHLING über поздно "ПОЗДНО fresh"; do
+	search3_has "$q"
+	ok $? "search3 '$q' finds it: case folded beyond ASCII"
+done
+! search3_has "frühlingx"
+ok $? "search3 'frühlingx' does not"
+curl_ "$URL/rest/getArtists?$Q" | grep -q 'name="Omega"'
+ok $? "... and its artist is in getArtists"
+ids | comm -23 "$T/ids.before" - >"$T/ids.lost"
+[ -s "$T/ids.before" ] && [ ! -s "$T/ids.lost" ]
+ok $? "the artists' IDs stay the same across the rescan"
+rm -r "$L/Omega"
+gone() { ! curl_ "$URL/rest/getArtists?$Q" | grep -q 'name="Omega"'; }
+wait_for 20 gone
+ok $? "a removed file's artist leaves getArtists within 20 s"
 stop_server
 
 # --- after a restart ---------------------------------------------------------

@@ -2,12 +2,15 @@
 # tests/bench/rest.sh: the Subsonic API on a library of 10,000 tagged
 # tracks: getArtists, a search3 page (a word, 20 of each kind) and a
 # search3 sync page (empty query, 500 songs), as_server against supysonic
-# from Debian (apt-get install supysonic) on the same files, each request
-# REPS times in a row over loopback; median and 95th percentile in ms.
-# Not part of make check. Results go in tests/bench/RESULTS.md by hand.
+# from Debian (apt-get install --no-install-recommends supysonic
+# python3-waitress: the bench needs both, make check neither) on the same
+# files, each request REPS times in a row over loopback; median and 95th
+# percentile in ms. Not part of make check. Results go in
+# tests/bench/RESULTS.md by hand.
 #
-#   AS_SERVER=bench-build/as_server sh tests/bench/rest.sh   (make bench
-#   builds that -O2 copy; the default is the tree's own build)
+#   make bench-rest    (builds the -O2 copy of make bench and runs this)
+#   AS_SERVER=bench-build/as_server sh tests/bench/rest.sh   (the default
+#   is the tree's own build)
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${AS_SERVER:=$top_srcdir/server/as_server}"
@@ -16,9 +19,22 @@ REPS=${REPS:-50}
 W=$(mktemp -d "${TMPDIR:-/tmp}/as-rest-bench.XXXXXX")
 AS_PID=
 SUPY_PID=
+# Each server runs in a session of its own (setsid), so that stopping it
+# stops its whole process group (supysonic's workers too), quietly.
+stop() {
+	[ -n "$1" ] || return 0
+	kill -TERM "-$1" 2>/dev/null
+	_end=$(($(date +%s) + 10))
+	while kill -0 "-$1" 2>/dev/null; do
+		[ "$(date +%s)" -ge "$_end" ] && kill -KILL "-$1" 2>/dev/null
+		sleep 0.1
+	done
+	wait "$1" 2>/dev/null
+	return 0
+}
 cleanup() {
-	[ -n "$AS_PID" ] && kill "$AS_PID" 2>/dev/null && wait "$AS_PID"
-	[ -n "$SUPY_PID" ] && kill "$SUPY_PID" 2>/dev/null && wait "$SUPY_PID"
+	stop "$AS_PID"
+	stop "$SUPY_PID"
 	rm -rf "$W"
 }
 trap cleanup EXIT
@@ -64,7 +80,7 @@ Q='u=bench&p=bench-pw&v=1.16.1&c=bench'
 # --- as_server ---------------------------------------------------------------
 printf 'bench:bench-pw\n' >"$W/users"
 chmod 600 "$W/users"
-"$AS_SERVER" -b 127.0.0.1 -p 0 --port-file "$W/port" -l "$W/lib" \
+setsid "$AS_SERVER" -b 127.0.0.1 -p 0 --port-file "$W/port" -l "$W/lib" \
 	--state-dir "$W/state" --users "$W/users" --access-log off \
 	>"$W/as.log" 2>&1 &
 AS_PID=$!
@@ -77,18 +93,18 @@ tagged() {
 }
 wait_for 600 tagged || { echo "as_server never read the tags"; exit 1; }
 echo "# as_server: tags of $N tracks read in $(($(date +%s) - t0)) s"
-echo "as_server ($(basename "$AS_SERVER")):"
+echo "as_server ($(basename "$AS_SERVER")), load $(cut -d' ' -f1-3 /proc/loadavg):"
 measure getArtists "$AS/getArtists?$Q"
 measure "search3 'river'" "$AS/search3?$Q&query=river"
 measure "search3 '' songCount=500" \
 	"$AS/search3?$Q&query=&songCount=500&artistCount=0&albumCount=0"
 measure "getArtists f=json" "$AS/getArtists?$Q&f=json"
-kill "$AS_PID" && wait "$AS_PID"
+stop "$AS_PID"
 AS_PID=
 
 # --- supysonic ---------------------------------------------------------------
 command -v supysonic-server >/dev/null ||
-	{ echo "supysonic: not installed (apt-get install supysonic)"; exit 0; }
+	{ echo "supysonic: not installed (apt-get install supysonic python3-waitress)"; exit 0; }
 mkdir -p "$W/supy/cache"
 cat >"$W/supy/supysonic.conf" <<CONF
 [base]
@@ -107,11 +123,13 @@ t0=$(date +%s)
 supysonic-cli folder scan --foreground lib >"$W/supy/scan.log" 2>&1
 echo "# supysonic: scan of $N tracks took $(($(date +%s) - t0)) s"
 PORT=$(free_port)
-supysonic-server -h 127.0.0.1 -p "$PORT" >"$W/supy/server.log" 2>&1 &
+setsid supysonic-server -S waitress -h 127.0.0.1 -p "$PORT" \
+	>"$W/supy/server.log" 2>&1 &
 SUPY_PID=$!
 SU="http://127.0.0.1:$PORT/rest"
 wait_for 60 curl -sf "$SU/ping.view?$Q" || { tail "$W/supy/server.log"; exit 1; }
-echo "supysonic $(dpkg-query -W -f '${Version}' supysonic 2>/dev/null):"
+echo "supysonic $(dpkg-query -W -f '${Version}' supysonic 2>/dev/null)" \
+	"(waitress), load $(cut -d' ' -f1-3 /proc/loadavg):"
 measure getArtists "$SU/getArtists.view?$Q"
 measure "search3 'river'" "$SU/search3.view?$Q&query=river"
 measure "search3 '' songCount=500" \

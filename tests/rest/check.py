@@ -77,8 +77,114 @@ def valid_xml(body):
         os.unlink(name)
 
 
+# --- JSON: the XML answer, converted by the schema's rules ---------------
+XS = "{http://www.w3.org/2001/XMLSchema}"
+SCHEMA = {t.get("name"): t for t in
+          ET.parse(XSD).getroot().findall(XS + "complexType")}
+# simple types: the xs: type each restricts
+SIMPLE = {t.get("name"): t.find(XS + "restriction").get("base") for t in
+          ET.parse(XSD).getroot().findall(XS + "simpleType")}
+# Calls whose answer changes from one call to the next, or that change the
+# state (unless they fail): their JSON form is not compared to the XML's.
+UNREPEATABLE = {"getRandomSongs", "createPlaylist", "updatePlaylist",
+                "deletePlaylist", "star", "unstar", "setRating", "scrobble"}
+
+
+def schema_type(name):
+    """(attributes {name: type}, child elements {name: (type, repeated)},
+    has text) of the schema's complex type name, its base's included."""
+    ct = SCHEMA[name]
+    attrs, elems = {}, {}
+    body = ct
+    ext = ct.find(XS + "complexContent/" + XS + "extension")
+    if ext is not None:
+        attrs, elems, _ = schema_type(ext.get("base").split(":")[1])
+        body = ext
+    for a in body.iter(XS + "attribute"):
+        attrs[a.get("name")] = a.get("type")
+    for e in body.iter(XS + "element"):
+        elems[e.get("name")] = (e.get("type"),
+                                e.get("maxOccurs") == "unbounded")
+    return attrs, elems, ct.get("mixed") == "true"
+
+
+def typed(v, t):
+    while t.startswith("sub:"):
+        t = SIMPLE[t[4:]]
+    if t in ("xs:int", "xs:long"):
+        return int(v)
+    if t == "xs:boolean":
+        return v == "true"
+    return v
+
+
+def to_json(el, name):
+    """The API's JSON form of el, an element of complex type name: members
+    for attributes (typed), arrays for repeatable elements, "value" for
+    text."""
+    attrs, elems, mixed = schema_type(name)
+    out = {k: typed(v, attrs.get(k, "xs:string"))
+           for k, v in el.attrib.items()}
+    for child in el:
+        tag = child.tag[len(NS):]
+        t, many = elems[tag]
+        v = (typed(child.text or "", t) if t.startswith("xs:")
+             else to_json(child, t.split(":")[1]))
+        if many:
+            out.setdefault(tag, []).append(v)
+        else:
+            out[tag] = v
+    if mixed and (el.text or "").strip():
+        out["value"] = el.text
+    return out
+
+
+def drop_empty(v):
+    """v without its empty arrays (XML cannot show them)."""
+    if isinstance(v, dict):
+        return {k: drop_empty(x) for k, x in v.items() if x != []}
+    if isinstance(v, list):
+        return [drop_empty(x) for x in v]
+    return v
+
+
+def first_difference(a, b, path="$"):
+    """Where a and b first differ, as "path: a != b", or None."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b)):
+            d = first_difference(a.get(k), b.get(k), path + "." + k)
+            if d:
+                return d
+        return None
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            d = first_difference(x, y, "%s[%d]" % (path, i))
+            if d:
+                return d
+        return None
+    return None if a == b else "%s: %r != %r" % (path, a, b)
+
+
+def same_as_json(method, params, name, how, creds, root):
+    """Check that the JSON answer is the XML one in the API's JSON form."""
+    status, headers, body = call(method, params, how, fmt="json",
+                                 creds=creds)
+    try:
+        got = json.loads(body)["subsonic-response"]
+    except (ValueError, KeyError):
+        got = body[:300]
+    want = to_json(root, "Response")
+    ok = drop_empty(got) == want and \
+        headers.get("Content-Type", "").startswith("application/json")
+    result(ok, name + ": the JSON answer is the XML one",
+           "%s (JSON, then XML); %s" % (
+               first_difference(drop_empty(got), want),
+               headers.get("Content-Type")))
+
+
 def xml(method, params=None, name=None, how="get", want="ok", creds=None):
-    """Call method as XML; check HTTP 200, the schema and the status."""
+    """Call method as XML; check HTTP 200, the schema and the status; and
+    the JSON answer the same (for a call that can be repeated)."""
     name = name or method
     status, headers, body = call(method, params, how, creds=creds)
     why = valid_xml(body) if status == 200 else "HTTP %d" % status
@@ -91,6 +197,10 @@ def xml(method, params=None, name=None, how="get", want="ok", creds=None):
     got = root.get("status")
     result(got == want, "%s: status %s" % (name, want),
            body.decode(errors="replace")[:400])
+    bare = method[:-5] if method.endswith(".view") else method
+    if got == "failed" or (bare not in UNREPEATABLE and
+                           (params or {}).get("type") != "random"):
+        same_as_json(method, params, name, how, creds, root)
     return root
 
 
@@ -412,6 +522,86 @@ def check_media(lib, path):
     expect_error("getCoverArt", {}, 10, "getCoverArt without id")
 
 
+def picture_size(body):
+    """(width, height) of a PNG or baseline/progressive JPEG, else None."""
+    if body[:8] == b"\x89PNG\r\n\x1a\n" and body[12:16] == b"IHDR":
+        return (int.from_bytes(body[16:20], "big"),
+                int.from_bytes(body[20:24], "big"))
+    i = 2
+    while body[:2] == b"\xff\xd8" and i + 9 < len(body):
+        if body[i] != 0xFF:
+            return None
+        marker, n = body[i + 1], int.from_bytes(body[i + 2:i + 4], "big")
+        if marker in (0xC0, 0xC1, 0xC2):
+            return (int.from_bytes(body[i + 7:i + 9], "big"),
+                    int.from_bytes(body[i + 5:i + 7], "big"))
+        i += 2 + n
+    return None
+
+
+def check_cover_art(lib, cover, track_path):
+    """getCoverArt answers the picture of the album in cover's folder,
+    scaled with size, with the same bytes and ETag as /art/<index>."""
+    with open(cover, "rb") as f:
+        want = f.read()
+    r = jcall("search3", {"query": "Dusk"})
+    song = r["searchResult3"]["song"][0]
+    with urllib.request.urlopen(URL + "/list", timeout=20) as resp:
+        index = [ln.split(":", 1)[0] for ln in resp.read().decode()
+                 .splitlines() if ln.split(":", 1)[1:] == [track_path]]
+    ids = {"album": song["coverArt"], "song": song["id"],
+           "artist": song["artistId"]}
+    for kind, cid in ids.items():
+        status, headers, body = call("getCoverArt", {"id": cid})
+        result(status == 200 and body == want and
+               headers.get("Content-Type") == "image/png",
+               "getCoverArt of a%s %s: the picture's own bytes" %
+               ("n" if kind[0] in "a" else "", kind),
+               "%d %s, %d bytes" % (status, headers.get("Content-Type"),
+                                    len(body)))
+    status, headers, body = call("getCoverArt.view",
+                                 {"id": ids["album"], "size": 100})
+    result(status == 200 and headers.get("Content-Type") == "image/jpeg" and
+           picture_size(body) == (100, 75),
+           "getCoverArt size=100: a JPEG of 100x75",
+           "%d %s %s" % (status, headers.get("Content-Type"),
+                         picture_size(body)))
+    result(len(index) == 1, "the track is in /list", index)
+    if index:
+        with urllib.request.urlopen("%s/art/%s?size=100" % (URL, index[0]),
+                                    timeout=20) as resp:
+            art, art_etag = resp.read(), resp.headers.get("ETag")
+        result(art == body and art_etag == headers.get("ETag") and
+               art_etag, "getCoverArt answers what /art/<index> does, "
+               "ETag included", "%s %s" % (art_etag, headers.get("ETag")))
+    req = urllib.request.Request(URL + "/rest/getCoverArt?" +
+                                 urllib.parse.urlencode(
+                                     dict(auth(), id=ids["album"],
+                                          size=100)))
+    req.add_header("If-None-Match", headers.get("ETag") or "x")
+    try:
+        with urllib.request.urlopen(req, timeout=20) as resp:
+            got = resp.status
+    except urllib.error.HTTPError as e:
+        got = e.code
+    result(got == 304, "getCoverArt: 304 for its ETag", got)
+    status, headers, body = call("getCoverArt", {"id": ids["album"],
+                                                 "size": 5000})
+    result(status == 200 and picture_size(body) == (400, 300),
+           "getCoverArt size=5000: never enlarged", picture_size(body))
+    status, headers, body = call("getCoverArt", {"id": ids["album"],
+                                                 "size": 8})
+    result(status == 200 and picture_size(body) == (16, 12),
+           "getCoverArt size=8: the smallest size, 16", picture_size(body))
+    expect_error("getCoverArt", {"id": ids["album"], "size": "big"}, 0,
+                 "getCoverArt with a size that is no number")
+    expect_error("getCoverArt", {"id": "al-0000000000000000"}, 70,
+                 "getCoverArt of an unknown id")
+    r = jcall("getCoverArt", {"id": "nope"})
+    result(r.get("status") == "failed" and r["error"]["code"] == 70,
+           "getCoverArt JSON error", r)
+
+
 def check_user():
     root = xml("getUser", {"username": USER})
     u = root.find(NS + "user")
@@ -447,6 +637,8 @@ def main():
         check_annotations(lib)
         check_playlists(lib)
         check_media(lib, os.environ["REST_SONG_FILE"])
+        check_cover_art(lib, os.environ["REST_COVER_FILE"],
+                        os.environ["REST_COVER_TRACK"])
         check_user()
         with open(state, "w") as f:
             json.dump(lib, f)

@@ -1,12 +1,14 @@
-// tests/rest/client.mjs URL USER PASSWORD SONG_FILE: a Subsonic client we
-// did not write (npm's subsonic-api, token authentication with a random
-// salt, f=json) drives as_server: ping, getArtists, getAlbum, search3,
-// star, getStarred2, createPlaylist, stream; once with GET and once with
-// form POST (OpenSubsonic formPost). Prints "0 NAME" / "1 NAME" lines.
+// tests/rest/client.mjs URL USER PASSWORD SONG_FILE COVER_FILE: a Subsonic
+// client we did not write (npm's subsonic-api, token authentication with
+// a random salt, f=json) drives as_server: ping, getArtists, getAlbum,
+// search3, star, getStarred2, createPlaylist, stream, getCoverArt (the
+// album's COVER_FILE, and scaled); once with GET and once with form POST
+// (OpenSubsonic formPost). Prints "0 NAME" / "1 NAME" lines.
 // SUBSONIC_API is the installed package's folder.
 import { readFileSync } from "node:fs";
 
-const [url, username, password, songFile] = process.argv.slice(2);
+const [url, username, password, songFile, coverFile] =
+	process.argv.slice(2);
 const { SubsonicAPI } = await import(
 	process.env.SUBSONIC_API + "/lib/index.js"
 );
@@ -23,6 +25,19 @@ async function check(name, fn) {
 	} catch (e) {
 		result(false, `${name}: ${e}`);
 	}
+}
+
+// [width, height] of a JPEG (its first SOFn segment), or null.
+function jpegSize(b) {
+	if (b[0] !== 0xff || b[1] !== 0xd8)
+		return null;
+	for (let i = 2; i + 9 < b.length; i += 2 + b.readUInt16BE(i + 2)) {
+		if (b[i] !== 0xff)
+			return null;
+		if (b[i + 1] >= 0xc0 && b[i + 1] <= 0xc2)
+			return [b.readUInt16BE(i + 7), b.readUInt16BE(i + 5)];
+	}
+	return null;
 }
 
 async function run(post) {
@@ -76,6 +91,23 @@ async function run(post) {
 		const got = Buffer.from(await r.arrayBuffer());
 		result(r.status === 200 && got.equals(readFileSync(songFile)),
 			`${how} stream gives the file's bytes`, got.length);
+	});
+	await check(`${how} getCoverArt`, async () => {
+		const r = await api.getCoverArt({ id: album });
+		const got = Buffer.from(await r.arrayBuffer());
+		result(r.status === 200 && got.equals(readFileSync(coverFile)),
+			`${how} getCoverArt of the album gives its cover's bytes`,
+			[r.status, got.length]);
+	});
+	await check(`${how} getCoverArt size`, async () => {
+		const r = await api.getCoverArt({ id: song.coverArt, size: 60 });
+		const got = Buffer.from(await r.arrayBuffer());
+		const dims = jpegSize(got);
+		result(r.status === 200 &&
+			r.headers.get("content-type") === "image/jpeg" &&
+			dims && dims[0] === 60 && dims[1] === 45,
+			`${how} getCoverArt size=60 gives a 60x45 JPEG`,
+			[r.status, r.headers.get("content-type"), dims]);
 	});
 	await check(`${how} wrong password`, async () => {
 		const bad = new SubsonicAPI({

@@ -3,8 +3,8 @@
  * (else artist) and album, case-insensitively; the unknown artist and
  * album; the sort orders; IDs pinned to their FNV-1a values and stable
  * across tables; lookups; genres; an album's year, genre, duration,
- * newest mtime and art track; and the build time of 10,000 tracks
- * (printed, not asserted).
+ * newest mtime and art track; catalog_fold; and the build time of
+ * 10,000 tracks (printed, not asserted).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -336,6 +336,28 @@ test_big(void **state)
 	catalog_free(c);
 }
 
+/* catalog_fold: the capitals the catalogue folds, nothing else, and a cut
+ * at a character's start when the buffer is short. */
+static void
+test_fold(void **state)
+{
+	char b[64];
+
+	(void)state;
+	assert_int_equal(catalog_fold("Ärger ÜBER Straße", b, sizeof b),
+			 strlen("ärger über straße"));
+	assert_string_equal(b, "ärger über straße");
+	assert_int_equal(catalog_fold("ΩΜΕΓΑ Поздно ЁЖ Łódź Ÿ", b, sizeof b),
+			 strlen("ωμεγα поздно ёж łódź ÿ"));
+	assert_string_equal(b, "ωμεγα поздно ёж łódź ÿ");
+	catalog_fold("AB\xff\xc3", b, sizeof b); /* bytes that are no UTF-8 */
+	assert_string_equal(b, "ab\xff\xc3");
+	assert_int_equal(catalog_fold("abcÄ", b, 5), 3); /* Ä does not fit */
+	assert_string_equal(b, "abc");
+	assert_int_equal(catalog_fold("", b, 1), 0);
+	assert_string_equal(b, "");
+}
+
 int
 main(void)
 {
@@ -352,6 +374,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lookups, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stable, setup, teardown),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_big),
 	};
 
