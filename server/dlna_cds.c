@@ -147,6 +147,65 @@ putx(struct out *o, const char *s)
 	putxn(o, s, strlen(s));
 }
 
+/*
+ * Folder path dir[0..n) as it is in an object ID: control bytes (which
+ * XML cannot carry) and '%' percent-encoded, the rest XML-escaped.
+ */
+static void
+put_dir(struct out *o, const char *dir, size_t n)
+{
+	size_t i, run = 0;
+	unsigned char ch;
+
+	for (i = 0; i < n; i++) {
+		ch = (unsigned char)dir[i];
+		if (ch >= 0x20 && ch != 0x7f && ch != '%')
+			continue;
+		putxn(o, dir + run, i - run);
+		putf(o, "%%%02X", ch);
+		run = i + 1;
+	}
+	putxn(o, dir + run, n - run);
+}
+
+static int
+hex(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
+/* Decode put_dir's encoding of s[0..n) into buf (n + 1 bytes at least);
+ * the decoded length, or -1 when it is not one. */
+static long
+decode_dir(const char *s, size_t n, char *buf)
+{
+	size_t i, k = 0;
+	int hi, lo;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != '%') {
+			buf[k++] = s[i];
+			continue;
+		}
+		if (n - i < 3)
+			return -1;
+		hi = hex(s[i + 1]);
+		lo = hex(s[i + 2]);
+		if (hi < 0 || lo < 0 || (hi | lo) == 0)
+			return -1;
+		buf[k++] = (char)(hi * 16 + lo);
+		i += 2;
+	}
+	buf[k] = '\0';
+	return (long)k;
+}
+
 const char *
 dlna_cds_features(const char *type)
 {
@@ -169,7 +228,7 @@ dlna_cds_args(const char *object_id, const char *flag, const char *start,
 	memset(out, 0, sizeof *out);
 	if (object_id == NULL || object_id[0] == '\0' ||
 	    strlen(object_id) > CDS_ID_MAX) {
-		*cause = "ObjectID: expected an object ID of 1 to 4096 bytes "
+		*cause = "ObjectID: expected an object ID of 1 to 8192 bytes "
 			 "(\"0\" is the root)";
 		return CDS_ERR_INVALID_ARGS;
 	}
@@ -330,11 +389,14 @@ is_word(const char *s, size_t len, const char *w)
 	return strlen(w) == len && memcmp(s, w, len) == 0;
 }
 
-/* Parse container ID s[0..len) into *n. 0, or -1 when there is none. */
+/* Parse container ID s[0..len) into *n (a folder's path decoded into
+ * buf, CDS_ID_MAX + 1 bytes). 0, or -1 when there is none. */
 static int
 parse_container(const struct catalog *c, const char *s, size_t len,
-		struct node *n)
+		struct node *n, char *buf)
 {
+	long dlen;
+
 	memset(n, 0, sizeof *n);
 	n->dir = "";
 	if (is_word(s, len, "0"))
@@ -350,11 +412,14 @@ parse_container(const struct catalog *c, const char *s, size_t len,
 	else if (is_word(s, len, "folders")) {
 		n->kind = K_FOLDER;
 		folder_range(c, "", 0, &n->lo, &n->hi);
-	} else if (len > 2 && memcmp(s, "f/", 2) == 0 &&
+	} else if (len > 2 && len <= CDS_ID_MAX && memcmp(s, "f/", 2) == 0 &&
 		   memchr(s, '\0', len) == NULL) {
+		dlen = decode_dir(s + 2, len - 2, buf);
+		if (dlen <= 0)
+			return -1;
 		n->kind = K_FOLDER;
-		n->dir = s + 2;
-		n->dlen = len - 2;
+		n->dir = buf;
+		n->dlen = (size_t)dlen;
 		return folder_range(c, n->dir, n->dlen, &n->lo, &n->hi);
 	} else if (len == CDS_HASH_ID_LEN && memcmp(s, "ar-", 3) == 0) {
 		n->kind = K_ARTIST;
@@ -400,19 +465,19 @@ holds(const struct catalog *c, const struct node *n, size_t t)
  */
 static int
 parse_object(const struct catalog *c, const char *s, struct node *n,
-	     long *item)
+	     long *item, char *buf)
 {
 	size_t len = strlen(s), t;
 
 	*item = -1;
-	if (parse_container(c, s, len, n) == 0)
+	if (parse_container(c, s, len, n, buf) == 0)
 		return 0;
 	if (len <= CDS_HASH_ID_LEN + 1 ||
 	    s[len - CDS_HASH_ID_LEN - 1] != '/' ||
 	    memcmp(s + len - CDS_HASH_ID_LEN, "tr-", 3) != 0 ||
 	    lookup(catalog_song_index, c, s + len - CDS_HASH_ID_LEN,
 		   CDS_HASH_ID_LEN, &t) != 0 ||
-	    parse_container(c, s, len - CDS_HASH_ID_LEN - 1, n) != 0 ||
+	    parse_container(c, s, len - CDS_HASH_ID_LEN - 1, n, buf) != 0 ||
 	    !holds(c, n, t))
 		return -1;
 	*item = (long)t;
@@ -443,7 +508,7 @@ put_id(struct out *o, const struct catalog *c, const struct node *n)
 			puts_out(o, "folders");
 		} else {
 			puts_out(o, "f/");
-			putxn(o, n->dir, n->dlen);
+			put_dir(o, n->dir, n->dlen);
 		}
 		break;
 	default:
@@ -478,7 +543,7 @@ put_parent_id(struct out *o, const struct catalog *c, const struct node *n)
 			puts_out(o, n->dlen > 0 ? "folders" : "music");
 		} else {
 			puts_out(o, "f/");
-			putxn(o, n->dir, (size_t)(slash - n->dir));
+			put_dir(o, n->dir, (size_t)(slash - n->dir));
 		}
 		break;
 	default:
@@ -788,11 +853,12 @@ dlna_cds_browse(const struct catalog *c, const struct cds_browse *b,
 {
 	struct out o = {NULL, 0, 0, 0};
 	struct node n;
+	char buf[CDS_ID_MAX + 1];
 	long item;
 	enum cds_error err = CDS_OK;
 
 	memset(res, 0, sizeof *res);
-	if (parse_object(c, b->object_id, &n, &item) != 0) {
+	if (parse_object(c, b->object_id, &n, &item, buf) != 0) {
 		*cause = "no such object: browse \"0\" for the root";
 		return CDS_ERR_NO_SUCH_OBJECT;
 	}

@@ -24,7 +24,7 @@
 
 #include "catalog.h"
 
-#define CDS_ID_MAX 4096		 /* bytes of an ObjectID we accept */
+#define CDS_ID_MAX 8192		 /* bytes of an ObjectID we accept */
 #define CDS_PAGE_MAX 1000	 /* objects in one Browse answer at most */
 #define CDS_RESULT_MAX (8 << 20) /* bytes of one DIDL-Lite answer */
 
