@@ -221,15 +221,19 @@ kill -0 "$SERVER_PID" 2>/dev/null && [ "$(update_id)" -ge 0 ] 2>/dev/null &&
 ok $? "after junk SOAP ($junk) and junk SSDP the server is up and answers"
 
 # Shutdown: ssdp:byebye, seen by a control point listening for it.
-ip netns exec "$NS_C" gssdp-discover -i vC -n 3 -m unavailable -t "$MS" >"$T/bye" 2>&1 &
+ip netns exec "$NS_C" stdbuf -oL gssdp-discover -i vC -n 4 -m unavailable \
+	-t "$MS" >"$T/bye" 2>&1 &
 BYE=$!
-sleep 0.5 # gssdp-discover joins the group before the server says bye
+# It says which messages it shows once it has joined the group.
+wait_for 10 grep -q Showing "$T/bye" || diag "gssdp-discover is slow to start"
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID"
 ok $? "as_server --dlna stops cleanly on SIGTERM"
 wait "$BYE"
 grep -q "USN: *$UDN" "$T/bye"
-ok $? "ssdp:byebye on shutdown"
+r=$?
+ok $r "ssdp:byebye on shutdown"
+[ $r = 0 ] || sed 's/^/# bye: /' "$T/bye"
 
 # --- minidlna on the same library: the test itself is right -------------
 mkdir -p "$T/mdb"
