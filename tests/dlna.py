@@ -8,8 +8,10 @@
                                       and compare its bytes with the files
   dlna.py raw CONTROL FILE            POST FILE's bytes as a Browse; prints
                                       the HTTP status and the UPnP error
-  dlna.py bench CONTROL ID COUNT N    N Browse calls of COUNT children of
-                                      container ID; prints the median ms
+  dlna.py bench CONTROL ID START COUNT N
+                                      N Browse calls of COUNT children of
+                                      container ID from START, one at a
+                                      time; prints the median and max ms
 
 Standard library only. Every request has a timeout. Exit status 1 with a
 message on the first thing that is wrong.
@@ -150,7 +152,8 @@ def walk(control, page):
                 items.append((o.get("id"), o.findtext("dc:title", "",
                                                       NS),
                               res.text.strip(), res.get("size"),
-                              res.get("protocolInfo", "")))
+                              res.get("protocolInfo", ""),
+                              o.findtext("upnp:albumArtURI", None, NS)))
         if kids:  # one item or container of each, by itself
             m, _ = browse(control, kids[0].get("id"), "BrowseMetadata")
             if len(m) != 1 or m[0].get("id") != kids[0].get("id"):
@@ -169,10 +172,13 @@ def library_hashes(root):
     return h
 
 
-def fetch(url):
+def fetch(url, mode="Streaming"):
+    """GET url as a renderer does (DLNA transfer mode Streaming for audio,
+    Interactive for pictures)."""
     rq = urllib.request.Request(url)
-    rq.add_header("transferMode.dlna.org", "Streaming")
-    rq.add_header("getcontentFeatures.dlna.org", "1")
+    rq.add_header("transferMode.dlna.org", mode)
+    if mode == "Streaming":
+        rq.add_header("getcontentFeatures.dlna.org", "1")
     with urllib.request.urlopen(rq, timeout=TIMEOUT) as r:
         return r.read(), r.headers
 
@@ -180,8 +186,14 @@ def fetch(url):
 def cmd_walk(control, library, page):
     items, containers = walk(control, page)
     files = library_hashes(library)
-    matched, urls = set(), {}
-    for oid, title, url, size, pinfo in items:
+    matched, urls, arts = set(), {}, set()
+    for oid, title, url, size, pinfo, art in items:
+        if art is not None and art not in arts:
+            body, headers = fetch(art, "Interactive")
+            if not headers.get("Content-Type", "").startswith("image/") \
+                    or not body:
+                die("item %s: albumArtURI %s is no image" % (oid, art))
+            arts.add(art)
         if not pinfo.startswith("http-get:*:audio/"):
             die("item %s: protocolInfo %r" % (oid, pinfo))
         if url in urls:
@@ -195,8 +207,9 @@ def cmd_walk(control, library, page):
             die("item %s: size %s, streamed %d" % (oid, size, len(body)))
         urls[url] = files[digest]
         matched.add(files[digest])
-    print("containers %d items %d urls %d files %d matched %d"
-          % (containers, len(items), len(urls), len(files), len(matched)))
+    print("containers %d items %d art %d urls %d files %d matched %d"
+          % (containers, len(items), len(arts), len(urls), len(files),
+             len(matched)))
     for f in sorted(set(files.values()) - matched):
         print("unreached " + f)
 
@@ -218,11 +231,12 @@ def cmd_raw(control, path):
     print("%d %s" % (status, code))
 
 
-def cmd_bench(control, oid, count, n):
+def cmd_bench(control, oid, start, count, n):
     times = []
     for _ in range(n):
         t = time.perf_counter()
-        objs, _ = browse(control, oid, "BrowseDirectChildren", 0, count)
+        objs, _ = browse(control, oid, "BrowseDirectChildren", start,
+                         count)
         times.append((time.perf_counter() - t) * 1000)
         if len(objs) != count:
             die("bench: %d objects, wanted %d" % (len(objs), count))
@@ -241,8 +255,9 @@ def main(argv):
         cmd_walk(argv[1], argv[2], int(argv[3]) if len(argv) > 3 else 7)
     elif len(argv) == 3 and argv[0] == "raw":
         cmd_raw(argv[1], argv[2])
-    elif len(argv) == 5 and argv[0] == "bench":
-        cmd_bench(argv[1], argv[2], int(argv[3]), int(argv[4]))
+    elif len(argv) == 6 and argv[0] == "bench":
+        cmd_bench(argv[1], argv[2], int(argv[3]), int(argv[4]),
+                  int(argv[5]))
     else:
         die(__doc__)
 

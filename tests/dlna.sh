@@ -107,7 +107,7 @@ in_c $PY walk "$CTL" "$LIB" 2 >"$T/walk1" 2>&1
 r=$?
 sed 's/^/# /' "$T/walk1"
 ok $r "Browse walks the whole tree, 2 objects a call"
-grep -q 'files 6 matched 6$' "$T/walk1"
+grep -q ' art 0 .*files 6 matched 6$' "$T/walk1"
 ok $? "every item streams the bytes of its file, and all 6 files are there"
 
 # A renderer's own request for an item's URL: sized, with DLNA headers.
@@ -147,18 +147,28 @@ case $ID1 in [0-9]*) r=0 ;; *) r=1 ;; esac
 ok $r "GetSystemUpdateID says $ID1"
 
 # A file added: the watcher (or SIGHUP) rescans, SystemUpdateID changes.
+# An MP3 with a cover picture (so albumArtURI is there to fetch).
 mkdir -p "$LIB/Added"
-cp "$LIB/The Sine Waves/Café Tones/01 Espresso.mp3" "$LIB/Added/new one.mp3"
-printf 'x' >>"$LIB/Added/new one.mp3" # bytes of its own
+ffmpeg -nostdin -v error -f lavfi -i testsrc=size=200x200 -frames:v 1 \
+	"$T/cover.jpg" &&
+	ffmpeg -nostdin -v error -i "$LIB/The Sine Waves/Café Tones/01 Espresso.mp3" \
+		-i "$T/cover.jpg" -map 0 -map 1 -c copy \
+		-disposition:v attached_pic -metadata title='With a cover' \
+		"$T/new one.mp3" || bail "ffmpeg cannot make the added track"
+mv "$T/new one.mp3" "$LIB/Added/"
 kill -HUP "$SERVER_PID"
 id_changed() { ID2=$(update_id) && [ -n "$ID2" ] && [ "$ID2" != "$ID1" ]; }
 wait_for 10 id_changed
 ok $? "a file added changes SystemUpdateID ($ID1 -> $(update_id))"
-in_c $PY walk "$CTL" "$LIB" 50 >"$T/walk2" 2>&1
+# Its tags (and picture) are read in the background: walk until in.
+walk2() {
+	in_c $PY walk "$CTL" "$LIB" 50 >"$T/walk2" 2>&1 &&
+		grep -q ' art [1-9].*files 7 matched 7$' "$T/walk2"
+}
+wait_for 15 walk2
 r=$?
 sed 's/^/# /' "$T/walk2"
-[ $r = 0 ] && grep -q 'files 7 matched 7$' "$T/walk2"
-ok $? "the file added shows up in the tree and streams right"
+ok $r "the file added shows up, streams right, and its albumArtURI is an image"
 
 # Hostile SOAP: a UPnP error (or a refusal, or silence), never a crash.
 soap_env() {
@@ -259,7 +269,7 @@ MCTL=$(in_c $PY control "$MLOC")
 # minidlna scans in the background; it has no .opus support (1.3.0).
 mwalk() {
 	in_c $PY walk "$MCTL" "$LIB" 7 >"$T/mwalk" 2>&1 &&
-		grep -q 'files 7 matched 6$' "$T/mwalk"
+		grep -q 'files 7 matched 6$' "$T/mwalk" # no .opus
 }
 wait_for 15 mwalk
 ok $? "the same walk over minidlna: every item streams its file's bytes"
