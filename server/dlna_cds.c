@@ -85,6 +85,9 @@ puts_out(struct out *o, const char *s)
 	put(o, s, strlen(s));
 }
 
+static void putf(struct out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 static void
 putf(struct out *o, const char *fmt, ...)
 {
