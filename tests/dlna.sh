@@ -14,7 +14,7 @@
 # failure, not a skip: .ci/deps installs them all.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-plan 26
+plan 27
 
 MS=urn:schemas-upnp-org:device:MediaServer:1
 NS_S=as-dlna-s-$$
@@ -169,6 +169,17 @@ wait_for 15 walk2
 r=$?
 sed 's/^/# /' "$T/walk2"
 ok $r "the file added shows up, streams right, and its albumArtURI is an image"
+
+# The UPnP stack's web server holds the descriptions and nothing else.
+UBASE=${LOC%/description.xml}
+bad=
+for u in /etc/passwd /description.xml/../etc/passwd /scpd/../etc/passwd \
+	"/$(basename "$LIB")/README.md" /README.md; do
+	c=$(in_c curl -s --max-time 5 --path-as-is -o /dev/null \
+		-w '%{http_code}' "$UBASE$u")
+	[ "$c" = 200 ] && bad="$bad $u"
+done
+is "$bad" "" "libupnp's web server serves no file (only the descriptions)"
 
 # Hostile SOAP: a UPnP error (or a refusal, or silence), never a crash.
 soap_env() {
