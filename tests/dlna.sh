@@ -14,7 +14,7 @@
 # failure, not a skip: .ci/deps installs them all.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-plan 27
+plan 29
 
 MS=urn:schemas-upnp-org:device:MediaServer:1
 NS_S=as-dlna-s-$$
@@ -79,6 +79,18 @@ discover() {
 }
 
 # --- ours -----------------------------------------------------------------
+# Bad options: a clear message, no server.
+in_s "$AS_SERVER" -l "$LIB" -p 0 --state-dir "$T/state" --dlna \
+	--dlna-interface nosuch0 >"$T/bad.log" 2>&1
+r=$?
+[ $r = 1 ] && grep -q 'dlna.*nosuch0\|--dlna-interface: a network interface' \
+	"$T/bad.log"
+ok $? "--dlna-interface with no such interface: exit 1 and why ($r)"
+in_s "$AS_SERVER" -l "$LIB" -p 0 --dlna-name x >"$T/bad.log" 2>&1
+r=$?
+[ $r = 2 ] && grep -q 'add --dlna' "$T/bad.log"
+ok $? "--dlna-name without --dlna: exit 2 and why ($r)"
+
 ip netns exec "$NS_S" "$AS_SERVER" -l "$LIB" -p 0 --port-file "$T/port" \
 	--state-dir "$T/state" --token-file "$T/token" --dlna \
 	--dlna-interface vS --dlna-name 'as test & co' >"$T/server.log" 2>&1 &
