@@ -8,6 +8,11 @@
                                       and compare its bytes with the files
   dlna.py raw CONTROL FILE            POST FILE's bytes as a Browse; prints
                                       the HTTP status and the UPnP error
+  dlna.py events LOCATION ADDR OUT SECS
+                                      SUBSCRIBE to the ContentDirectory's
+                                      events with a callback on ADDR; one
+                                      line "SystemUpdateID N" in OUT for
+                                      each NOTIFY, for SECS seconds
   dlna.py bench CONTROL ID START COUNT N
                                       N Browse calls of COUNT children of
                                       container ID from START, one at a
@@ -17,6 +22,8 @@ Standard library only. Every request has a timeout. Exit status 1 with a
 message on the first thing that is wrong.
 """
 import hashlib
+import http.server
+import threading
 import os
 import sys
 import time
@@ -55,6 +62,48 @@ def control_url(location):
             return urllib.parse.urljoin(
                 base, s.findtext("d:controlURL", namespaces=NS))
     die("no ContentDirectory in " + location)
+
+
+def event_url(location):
+    with urllib.request.urlopen(location, timeout=TIMEOUT) as r:
+        doc = ET.fromstring(r.read())
+    base = doc.findtext("d:URLBase", default=location, namespaces=NS)
+    for s in doc.iter("{%s}service" % NS["d"]):
+        if s.findtext("d:serviceType", namespaces=NS) == CDS:
+            return urllib.parse.urljoin(
+                base, s.findtext("d:eventSubURL", namespaces=NS))
+    die("no ContentDirectory in " + location)
+
+
+def cmd_events(location, addr, out, secs):
+    """A GENA subscriber: what the server events, line by line."""
+    sink = open(out, "a", buffering=1)
+
+    class Notify(http.server.BaseHTTPRequestHandler):
+        def do_NOTIFY(self):
+            n = int(self.headers.get("Content-Length", "0"))
+            doc = ET.fromstring(self.rfile.read(n))
+            for el in doc.iter():
+                if el.tag.split("}")[-1] == "SystemUpdateID":
+                    sink.write("SystemUpdateID %s\n" % el.text)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    srv = http.server.HTTPServer((addr, 0), Notify)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    rq = urllib.request.Request(event_url(location), method="SUBSCRIBE")
+    rq.add_header("CALLBACK", "<http://%s:%d/>" % (addr,
+                                                   srv.server_address[1]))
+    rq.add_header("NT", "upnp:event")
+    rq.add_header("TIMEOUT", "Second-300")
+    with urllib.request.urlopen(rq, timeout=TIMEOUT) as r:
+        if not r.headers.get("SID"):
+            die("SUBSCRIBE: no SID")
+    sink.write("subscribed\n")
+    time.sleep(secs)
 
 
 def envelope(action, args):
@@ -255,6 +304,8 @@ def main(argv):
         cmd_walk(argv[1], argv[2], int(argv[3]) if len(argv) > 3 else 7)
     elif len(argv) == 3 and argv[0] == "raw":
         cmd_raw(argv[1], argv[2])
+    elif len(argv) == 5 and argv[0] == "events":
+        cmd_events(argv[1], argv[2], argv[3], float(argv[4]))
     elif len(argv) == 6 and argv[0] == "bench":
         cmd_bench(argv[1], argv[2], int(argv[3]), int(argv[4]),
                   int(argv[5]))

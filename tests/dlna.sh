@@ -14,7 +14,7 @@
 # failure, not a skip: .ci/deps installs them all.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-plan 29
+plan 31
 
 MS=urn:schemas-upnp-org:device:MediaServer:1
 NS_S=as-dlna-s-$$
@@ -159,6 +159,15 @@ case $ID1 in [0-9]*) r=0 ;; *) r=1 ;; esac
 ok $r "GetSystemUpdateID says $ID1"
 
 # A file added: the watcher (or SIGHUP) rescans, SystemUpdateID changes.
+# A control point subscribed to the ContentDirectory's events (GENA).
+ip netns exec "$NS_C" python3 "$top_srcdir/tests/dlna.py" events "$LOC" \
+	169.254.77.2 "$T/events" 30 >"$T/events.err" 2>&1 &
+EV=$!
+track "$EV"
+subscribed() { grep -q "SystemUpdateID $ID1" "$T/events"; }
+wait_for 10 subscribed
+ok $? "SUBSCRIBE gets SystemUpdateID $ID1 at once"
+
 # An MP3 with a cover picture (so albumArtURI is there to fetch).
 mkdir -p "$LIB/Added"
 ffmpeg -nostdin -v error -f lavfi -i testsrc=size=200x200 -frames:v 1 \
@@ -172,6 +181,12 @@ kill -HUP "$SERVER_PID"
 id_changed() { ID2=$(update_id) && [ -n "$ID2" ] && [ "$ID2" != "$ID1" ]; }
 wait_for 10 id_changed
 ok $? "a file added changes SystemUpdateID ($ID1 -> $(update_id))"
+# (one event per poll of the library: a later ID may stand for ID2)
+evented() { grep '^SystemUpdateID ' "$T/events" |
+	grep -qvx "SystemUpdateID $ID1"; }
+wait_for 10 evented
+ok $? "the new SystemUpdateID is evented to the subscriber"
+kill "$EV" 2>/dev/null
 # Its tags (and picture) are read in the background: walk until in.
 walk2() {
 	in_c $PY walk "$CTL" "$LIB" 50 >"$T/walk2" 2>&1 &&
