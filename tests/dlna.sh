@@ -164,9 +164,10 @@ ip netns exec "$NS_C" python3 "$top_srcdir/tests/dlna.py" events "$LOC" \
 	169.254.77.2 "$T/events" 30 >"$T/events.err" 2>&1 &
 EV=$!
 track "$EV"
-subscribed() { grep -q "SystemUpdateID $ID1" "$T/events"; }
+subscribed() { grep -q '^SystemUpdateID [0-9]' "$T/events"; }
 wait_for 10 subscribed
-ok $? "SUBSCRIBE gets SystemUpdateID $ID1 at once"
+ok $? "SUBSCRIBE gets the SystemUpdateID at once"
+E0=$(sed -n 's/^SystemUpdateID //p' "$T/events" | head -n 1)
 
 # An MP3 with a cover picture (so albumArtURI is there to fetch).
 mkdir -p "$LIB/Added"
@@ -182,10 +183,10 @@ id_changed() { ID2=$(update_id) && [ -n "$ID2" ] && [ "$ID2" != "$ID1" ]; }
 wait_for 10 id_changed
 ok $? "a file added changes SystemUpdateID ($ID1 -> $(update_id))"
 # (one event per poll of the library: a later ID may stand for ID2)
-evented() { grep '^SystemUpdateID ' "$T/events" |
-	grep -qvx "SystemUpdateID $ID1"; }
+evented() { sed -n 's/^SystemUpdateID //p' "$T/events" | grep -qvx "$E0"; }
 wait_for 10 evented
-ok $? "the new SystemUpdateID is evented to the subscriber"
+ok $? "a new SystemUpdateID is evented to the subscriber"
+sed 's/^/# event: /' "$T/events"
 kill "$EV" 2>/dev/null
 # Its tags (and picture) are read in the background: walk until in.
 walk2() {
