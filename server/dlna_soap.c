@@ -60,7 +60,7 @@ arg(IXML_Document *req, const char *name)
 	return NULL;
 }
 
-/* The response of action name of service type with args[0..n). */
+/* The response of action name of service type with args[0..n), n > 0. */
 static int
 respond(const char *name, const char *type, const struct soap_arg *args,
 	size_t n, IXML_Document **resp, const char **cause)
@@ -72,9 +72,6 @@ respond(const char *name, const char *type, const struct soap_arg *args,
 		if (UpnpAddToActionResponse(resp, name, type, args[i].name,
 					    args[i].value) != UPNP_E_SUCCESS)
 			break;
-	if (n == 0 && UpnpAddToActionResponse(resp, name, type, NULL, NULL) !=
-			      UPNP_E_SUCCESS)
-		i = 1;
 	if (i == n)
 		return 0;
 	if (*resp != NULL)
