@@ -49,6 +49,9 @@ struct config {
 	unsigned conn_memory;	 /* libmicrohttpd memory per connection */
 	unsigned nofile;	 /* the open-file limit */
 	bool content_length;	 /* a 200 says Content-Length, not chunked */
+	bool dlna;		 /* the UPnP AV media server (dlna.h) */
+	const char *dlna_name;	 /* its friendly name, NULL: the default */
+	const char *dlna_interface; /* its interface, NULL: libupnp's pick */
 	int verbose;
 };
 

@@ -27,6 +27,7 @@
 #include <microhttpd.h>
 
 #include "acceptor.h"
+#include "dlna.h"
 #include "fileresp.h"
 #include "guard.h"
 #include "library.h"
@@ -471,6 +472,7 @@ main(int argc, char **argv)
 	struct daemon_args da;
 	struct loops *loops = NULL;
 	struct acceptor *acc = NULL;
+	struct dlna *dlna = NULL;
 	char *cause = NULL, *cache = NULL;
 	struct tls tls = {NULL, NULL};
 	sigset_t set;
@@ -541,6 +543,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "as_server: out of memory or threads\n");
 		goto out;
 	}
+	if (cfg.dlna && (dlna = dlna_start(&cfg, lib, &cause)) == NULL) {
+		fprintf(stderr, "as_server: %s\n",
+			cause != NULL ? cause : "--dlna: out of memory");
+		goto out;
+	}
 	if (cfg.port_file != NULL &&
 	    write_port_file(cfg.port_file, cfg.port) != 0) {
 		fprintf(stderr, "as_server: cannot write port file %s: %s\n",
@@ -553,6 +560,7 @@ main(int argc, char **argv)
 	wait_signals(&set, lib);
 	rc = 0;
 out:
+	dlna_stop(dlna); /* ssdp:byebye while /stream still answers */
 	acceptor_stop(acc);
 	loops_stop(loops);
 	if (fd >= 0)

@@ -64,6 +64,9 @@ static const struct opt opts[] = {
 	STR("token-file", 0, token_file),
 	NUM("conn-memory", 0, conn_memory, 8192, 16 << 20),
 	FLAG("content-length", content_length),
+	FLAG("dlna", dlna),
+	STR("dlna-name", 0, dlna_name),
+	STR("dlna-interface", 0, dlna_interface),
 	{"verbose", 'v', OPT_COUNT, offsetof(struct config, verbose), 0, 0},
 	{"help", 'h', OPT_HELP, 0, 0, 0},
 	{"version", 0, OPT_VERSION, 0, 0, 0},
@@ -80,6 +83,7 @@ static const char usage_text[] =
 	"                 [--cert FILE --key FILE] [--tls-priorities STR]\n"
 	"                 [--token-file FILE] [--conn-memory BYTES]\n"
 	"                 [--content-length] [--users FILE] [-v] [-h]\n"
+	"                 [--dlna [--dlna-name NAME] [--dlna-interface IF]]\n"
 	"                 [--version]\n"
 	"Serves the music in DIR (default ./library) over HTTP on PORT\n"
 	"(default 3456; 0 picks a free one). See as_server(1).\n";
@@ -177,6 +181,13 @@ check(int argc, char **argv, const struct config *cfg)
 	if ((cfg->cert_file == NULL) != (cfg->key_file == NULL)) {
 		fputs("as_server: --cert and --key go together: give both for "
 		      "HTTPS, or neither\n",
+		      stderr);
+		exit(2);
+	}
+	if (!cfg->dlna &&
+	    (cfg->dlna_name != NULL || cfg->dlna_interface != NULL)) {
+		fputs("as_server: --dlna-name and --dlna-interface set up "
+		      "--dlna: add --dlna\n",
 		      stderr);
 		exit(2);
 	}
