@@ -213,7 +213,7 @@ case("two Transfer-Encoding: chunked, identity",
      REFUSED)
 case("two Transfer-Encoding: chunked, chunked",
      lambda s: req(TE + TE, LAST + s), REFUSED)
-case("a chunked body, well formed",
+case("a chunked body, well formed, then a pipelined request (control)",
      lambda s: req(TE, b"3\r\nabc\r\n" + LAST + s), OURS_411)
 case("a space before the colon of Content-Length",
      lambda s: req(b"Content-Length : %d\r\n" % len(s), s), REFUSED)
@@ -256,6 +256,8 @@ case("chunked: an over-long chunk size (overflow to 0)",
      lambda s: req(TE, b"10000000000000000\r\n" + LAST + s), REFUSED)
 case("chunked: last chunk ended by bare LFs",
      lambda s: req(TE, b"0\n\n" + s), REFUSED)
+case("a field name with a byte outside tchar ('@')",
+     lambda s: req(b"X@Y: 1\r\n"), REFUSED)
 
 
 def verdict(answers, closed):
