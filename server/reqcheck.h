@@ -17,11 +17,12 @@
  * bare LF or CR in them, 1.0.5 and later refuse).
  *
  * What a handler cannot see, and so is not checked here: obsolete line
- * folding (the library has already joined the lines), a bare LF ending a
- * line (already split), a NUL in a value (the value ends there), and
- * whitespace before the first header line (0.9.75 folds it into the request
- * line). Run behind a proxy that normalises requests, or against
- * libmicrohttpd 1.0.5 or later, to cover those.
+ * folding (the library has already joined the lines: 0.9.75 onto the
+ * field's name, which then fails the name check when the folded part holds
+ * a colon or a space; 1.0.x onto its value), a bare LF ending a line
+ * (already split), a NUL in a value (the value ends there). Run behind a
+ * proxy that parses requests itself, or against libmicrohttpd 1.0.5 or
+ * later, to cover those.
  */
 #ifndef AS_REQCHECK_H
 #define AS_REQCHECK_H
