@@ -20,6 +20,7 @@
 #include "guard.h"
 #include "http.h"
 #include "listing.h"
+#include "reqcheck.h"
 #include "target.h"
 
 #define AUTHORITY_MAX 256 /* bytes of an absolute-form target's authority */
@@ -327,6 +328,7 @@ routes_handle(void *cls, struct MHD_Connection *c, const char *url,
 	struct call *call = *req_cls;
 	char authority[AUTHORITY_MAX];
 	struct request rq = {.conn = c, .srv = r->srv, .method = method};
+	enum MHD_Result ret;
 	bool absolute;
 
 	if (call == NULL)
@@ -338,6 +340,8 @@ routes_handle(void *cls, struct MHD_Connection *c, const char *url,
 	if (!call->acc->seen) {
 		access_seen(call->acc, method, version);
 		guard_header_done(c);
+		if (reqcheck_headers(&rq, version, &ret) != 0)
+			return ret; /* ambiguous framing: 400 and close */
 		call->route = find_route(r, url, &call->index);
 		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && !rq.head &&
 		    (strcmp(method, MHD_HTTP_METHOD_POST) != 0 ||
