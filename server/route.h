@@ -67,6 +67,7 @@ extern const struct route route_art;
 extern const struct route route_health;
 extern const struct route route_list;
 extern const struct route route_list_m3u;
+extern const struct route route_metrics;
 extern const struct route route_page;
 extern const struct route route_stream;
 extern const struct route route_rest;
