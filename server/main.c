@@ -544,6 +544,11 @@ main(int argc, char **argv)
 			 "connections: sized answers are read, not sent with "
 			 "sendfile");
 	routes = srv.listings != NULL ? routes_new(&srv) : NULL;
+	if (routes == NULL && srv.listings != NULL) {
+		fprintf(stderr, "as_server: a route could not start (the "
+				"warning above says why)\n");
+		goto out;
+	}
 	if (routes == NULL ||
 	    guard_start(cfg.header_timeout, cfg.max_per_ip) != 0 ||
 	    library_watch(lib) != 0) {
