@@ -1,7 +1,7 @@
 #!/bin/sh
 # replicas: three as_server over the same files behind nginx (Debian's
 # nginx-light, with the example configuration dist/nginx.conf.example
-# pointed at them), users' state in a private PostgreSQL (tests/pg-lib.sh).
+# pointed at them; the third replica on a copy of the files), users' state in a private PostgreSQL (tests/pg-lib.sh).
 # Shows: one listing and one ETag per track on every replica; nginx
 # serving listings from its cache (X-Cache-Status HIT, then REVALIDATED
 # with the replicas' 304); a replica SIGKILLed in the middle of a stream
@@ -36,8 +36,13 @@ chmod 600 "$T/users"
 API="u=alice&p=wonderland&v=1.16.1&c=replicas&f=json"
 
 # Three replicas, each on its own port and state folder, one database.
+# The third serves a copy (cp -a: other inodes, the same sizes and
+# mtimes), as a replica on another machine with synced files would.
+cp -a "$LIB" "$T/lib-copy"
 for i in 1 2 3; do
-	start_server -l "$LIB" --users "$T/users" --database "$PG_URI" \
+	l="$LIB"
+	[ $i -eq 3 ] && l="$T/lib-copy"
+	start_server -l "$l" --users "$T/users" --database "$PG_URI" \
 		--state-dir "$T/state$i" --access-log "$T/access$i.log"
 	eval "PID$i=\$SERVER_PID PORT$i=\$PORT URL$i=\$URL"
 done
@@ -94,7 +99,7 @@ ok $? "the three replicas give the same listings, every format"
 ok $? "and the same listing ETag"
 [ -s "$T/setag1" ] && cmp -s "$T/setag1" "$T/setag2" &&
 	cmp -s "$T/setag1" "$T/setag3"
-ok $? "and the same ETag for a track"
+ok $? "and the same ETag for a track (the copy's too: no inode in it)"
 
 # --- the cache ------------------------------------------------------------
 fetch n1 "$NGURL/list" -H "$H" >/dev/null
