@@ -86,11 +86,20 @@ skip() {
 # quarantine, so memory figures mean nothing)?
 sanitized() { [ "${AS_SANITIZED:-no}" = yes ]; }
 
-# need CMD...: skip the whole file, saying which, when a command is missing.
+# need CMD...: skip the whole file, saying which, when a command is missing;
+# with AS_NEED_ALL=yes (.ci/run, where .ci/deps installed everything) a
+# missing command is an error instead, so that CI never passes by skipping.
 need() {
 	for _c in "$@"; do
-		command -v "$_c" >/dev/null || skip_all "$_c is not installed"
+		command -v "$_c" >/dev/null || missing "$_c is not installed"
 	done
+}
+
+# missing REASON: a tool this file needs is not installed: skip it all, or
+# bail out under AS_NEED_ALL=yes.
+missing() {
+	[ "${AS_NEED_ALL:-no}" = yes ] && bail "$* (.ci/deps must install it)"
+	skip_all "$*"
 }
 
 # skip_all REASON: nothing here can run on this machine.

@@ -11,7 +11,7 @@
 . "$top_srcdir/tests/lib.sh"
 
 CHROMIUM=$(command -v chromium || command -v chromium-browser) ||
-	skip_all "chromium is not installed (apt-get install chromium)"
+	missing "chromium is not installed (apt-get install chromium)"
 PYTHON=
 for p in /usr/bin/python3 python3; do
 	if "$p" -c 'import websocket' 2>/dev/null; then
@@ -20,7 +20,7 @@ for p in /usr/bin/python3 python3; do
 	fi
 done
 [ -n "$PYTHON" ] ||
-	skip_all "python3-websocket is not installed (apt-get install python3-websocket)"
+	missing "python3-websocket is not installed (apt-get install python3-websocket)"
 need curl sox ffmpeg ffprobe
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 ARTIFACTS="$top_builddir/tests/artifacts"

@@ -11,7 +11,7 @@ need node curl ffmpeg
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 SUBSONIC_API="${AS_NPM_PREFIX:-/var/cache/as/npm}/node_modules/subsonic-api"
 [ -f "$SUBSONIC_API/lib/index.js" ] ||
-	skip_all "npm's subsonic-api is not installed (sh .ci/deps)"
+	missing "npm's subsonic-api is not installed (sh .ci/deps)"
 export SUBSONIC_API
 
 L="$T/lib"
