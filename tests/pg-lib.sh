@@ -9,6 +9,11 @@
 
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 PG_DIR="$T/pg"
+# Checked when sourced, before the test's plan: skipped, or under
+# AS_NEED_ALL=yes (.ci/run) a failure.
+[ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] ||
+	missing "PostgreSQL's server is not installed (apt-get install postgresql)"
+need setpriv
 
 # pg_as CMD...: run CMD as the cluster's owner.
 pg_as() {
@@ -26,9 +31,6 @@ pg_stop() {
 }
 
 pg_start() {
-	[ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] ||
-		bail "PostgreSQL's server is missing (apt-get install postgresql)"
-	command -v setpriv >/dev/null || bail "setpriv is missing (util-linux)"
 	mkdir -p "$PG_DIR"
 	if [ "$(id -u)" -eq 0 ]; then
 		chmod 711 "$T"

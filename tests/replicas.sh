@@ -15,11 +15,8 @@
 NGINX=/usr/sbin/nginx
 PYTHON=python3
 [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
-for c in curl sox cmp python3; do
-	command -v "$c" >/dev/null ||
-		bail "$c is missing (sh .ci/deps installs it)"
-done
-[ -x "$NGINX" ] || bail "nginx is missing (apt-get install nginx-light)"
+need curl sox cmp python3
+[ -x "$NGINX" ] || missing "nginx is not installed (apt-get install nginx-light)"
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 [ -x "$AS_CLIENT" ] || bail "no as_client at $AS_CLIENT"
 

@@ -8,10 +8,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/pg-lib.sh"
 
-for c in curl sox; do
-	command -v "$c" >/dev/null ||
-		bail "$c is missing (sh .ci/deps installs it)"
-done
+need curl sox
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 STORE_TEST="$top_builddir/tests/unit/test_store"
 [ -x "$STORE_TEST" ] || bail "no $STORE_TEST (make check builds it)"

@@ -9,10 +9,7 @@
 
 PYTHON=python3
 [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
-for c in curl systemd-analyze python3 make sox; do
-	command -v "$c" >/dev/null ||
-		bail "$c is missing (sh .ci/deps installs it)"
-done
+need curl systemd-analyze python3 make sox
 [ -x "$AS_SERVER" ] || bail "no as_server at $AS_SERVER"
 
 plan 15
