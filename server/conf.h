@@ -35,6 +35,7 @@ struct config {
 	const char *cors;	    /* Access-Control-Allow-Origin, or NULL */
 	const char *state_dir;	    /* tag cache folder, NULL: the XDG one */
 	const char *users_file;	    /* Subsonic API accounts, NULL: no API */
+	const char *database;	    /* users' state URI, NULL: SQLite file */
 	const char *cert_file;	    /* TLS certificate (PEM), or NULL */
 	const char *key_file;	    /* TLS private key (PEM), or NULL */
 	const char *tls_priorities; /* GnuTLS priority string */

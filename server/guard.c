@@ -24,6 +24,7 @@
 
 #include "iplimit.h"
 #include "log.h"
+#include "metrics.h"
 
 #define GUARD_TICK_MS 250
 #define GUARD_FILE_TICKS 2 /* files sent are checked every 2nd tick */
@@ -269,10 +270,13 @@ guard_notify(void *cls, struct MHD_Connection *c, void **socket_ctx,
 	     enum MHD_ConnectionNotificationCode code)
 {
 	(void)cls;
-	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		metrics_connection_open();
 		entry_add(socket_ctx, c);
-	else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		metrics_connection_close();
 		entry_remove(socket_ctx);
+	}
 }
 
 /*

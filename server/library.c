@@ -32,6 +32,7 @@
 
 #include "art.h"
 #include "log.h"
+#include "metrics.h"
 #include "scan.h"
 #include "tags.h"
 #include "watch.h"
@@ -259,12 +260,28 @@ out:
 	return rc;
 }
 
+/* Seconds since t (CLOCK_MONOTONIC). */
+static double
+seconds_since(const struct timespec *t)
+{
+	struct timespec n;
+
+	clock_gettime(CLOCK_MONOTONIC, &n);
+	return (double)(n.tv_sec - t->tv_sec) +
+	       (double)(n.tv_nsec - t->tv_nsec) / 1e9;
+}
+
 int
 library_rescan(struct library *lib)
 {
 	char *cause = NULL;
+	struct timespec start;
+	int rc;
 
-	if (scan_all(lib, &cause) == 0)
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	rc = scan_all(lib, &cause);
+	metrics_scan(seconds_since(&start), rc == 0);
+	if (rc == 0)
 		return 0;
 	log_warn("%s; still serving the last good listing",
 		 cause != NULL ? cause : "out of memory");
@@ -519,6 +536,8 @@ library_open(const char *root, unsigned rescan, const char *cache_file,
 	     char **cause)
 {
 	struct library *lib;
+	struct timespec start;
+	int rc;
 
 	*cause = NULL;
 	lib = calloc(1, sizeof *lib);
@@ -551,7 +570,10 @@ library_open(const char *root, unsigned rescan, const char *cache_file,
 			*cause = strdup(buf);
 		goto fail;
 	}
-	if (scan_all(lib, cause) != 0)
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	rc = scan_all(lib, cause);
+	metrics_scan(seconds_since(&start), rc == 0);
+	if (rc != 0)
 		goto fail;
 	return lib;
 fail:

@@ -44,6 +44,8 @@ struct loop {
 	pthread_mutex_t lock; /* guards head, tail and stop */
 	struct pending *head, *tail;
 	bool stop;
+	atomic_uint_fast64_t beats; /* rounds of the loop so far */
+	uint_fast64_t seen;	    /* beats at loops_alive's last look */
 };
 
 struct loops {
@@ -104,6 +106,7 @@ loop_main(void *arg)
 	int ms;
 
 	for (;;) {
+		atomic_fetch_add_explicit(&lp->beats, 1, memory_order_relaxed);
 		ms = wait_ms(lp->d);
 		p[1].revents = 0;
 		if (ms != 0 && poll(p, 2, ms) < 0 && errno != EINTR) {
@@ -135,6 +138,8 @@ loop_start(struct loop *lp, struct MHD_Daemon *d)
 	if (lp->wake < 0)
 		goto fail;
 	atomic_init(&lp->queued, false);
+	atomic_init(&lp->beats, 0);
+	lp->seen = 0;
 	lp->head = lp->tail = NULL;
 	lp->stop = false;
 	if (pthread_mutex_init(&lp->lock, NULL) != 0)
@@ -208,6 +213,24 @@ loops_add(struct loops *l, int fd, const struct sockaddr *addr, socklen_t len)
 	lp->tail = p;
 	pthread_mutex_unlock(&lp->lock);
 	loop_wake(lp);
+}
+
+bool
+loops_alive(struct loops *l)
+{
+	bool alive = true;
+	uint_fast64_t b;
+	unsigned i;
+
+	for (i = 0; i < l->n; i++) {
+		b = atomic_load_explicit(&l->loop[i].beats,
+					 memory_order_relaxed);
+		if (b == l->loop[i].seen)
+			alive = false;
+		l->loop[i].seen = b;
+		loop_wake(&l->loop[i]);
+	}
+	return alive;
 }
 
 void

@@ -16,6 +16,7 @@
 #ifndef AS_LOOP_H
 #define AS_LOOP_H
 
+#include <stdbool.h>
 #include <sys/socket.h>
 
 #include <microhttpd.h>
@@ -39,6 +40,13 @@ struct loops *loops_start(unsigned n,
  */
 void loops_add(struct loops *l, int fd, const struct sockaddr *addr,
 	       socklen_t len);
+
+/*
+ * Did every loop go round since the previous call (or its start)? Then
+ * wakes each, so that a live loop goes round before the next call. For
+ * one thread only (the watchdog's).
+ */
+bool loops_alive(struct loops *l);
 
 /* Stop the loops, then their daemons (every connection closes). NULL-safe. */
 void loops_stop(struct loops *l);

@@ -33,6 +33,7 @@
 #include "library.h"
 #include "log.h"
 #include "loop.h"
+#include "notify.h"
 #include "listcache.h"
 #include "options.h"
 #include "serve.h"
@@ -410,23 +411,52 @@ start_daemon(void *cls, unsigned i)
 		tls_ops, MHD_OPTION_END);
 }
 
-/* Wait for signals until SIGTERM or SIGINT; SIGHUP rescans. */
+/*
+ * Wait for signals until SIGTERM or SIGINT; SIGHUP rescans (reloading,
+ * for the service manager, until the rescan ends). Under a watchdog,
+ * wakes every notify_watchdog_ms to send the keep-alive, but only once
+ * every worker loop went round since the last wake (loops_alive).
+ */
 static void
-wait_signals(const sigset_t *set, struct library *lib)
+wait_signals(const sigset_t *set, struct library *lib, struct loops *loops)
 {
+	long ms = notify_watchdog_ms();
+	struct timespec tick = {ms / 1000, (ms % 1000) * 1000000};
 	int sig;
 
 	for (;;) {
-		if (sigwait(set, &sig) != 0)
+		sig = ms > 0 ? sigtimedwait(set, NULL, &tick)
+			     : sigwaitinfo(set, NULL);
+		if (sig < 0) {
+			if (errno == EAGAIN && loops_alive(loops))
+				notify_watchdog();
 			continue;
+		}
 		if (sig == SIGHUP) {
+			const struct library_snap *snap;
+
 			log_info("SIGHUP: rescanning the library");
-			library_request_rescan(lib);
+			notify_reloading();
+			library_rescan(lib);
+			snap = library_get(lib);
+			notify_ready(snap->count);
+			library_put(lib, snap);
 			continue;
 		}
 		log_info("signal %d: stopping", sig);
+		notify_stopping();
 		return;
 	}
+}
+
+/* Tell the service manager the server is ready (notify.h). */
+static void
+ready(struct library *lib)
+{
+	const struct library_snap *snap = library_get(lib);
+
+	notify_ready(snap->count);
+	library_put(lib, snap);
 }
 
 static void
@@ -516,14 +546,13 @@ main(int argc, char **argv)
 			 "connections: sized answers are read, not sent with "
 			 "sendfile");
 	routes = srv.listings != NULL ? routes_new(&srv) : NULL;
-	if (routes == NULL) {
-		fprintf(stderr, "as_server: cannot start: %s\n",
-			srv.listings == NULL ? "out of memory"
-					     : "see the warning above (or out "
-					       "of memory)");
+	if (routes == NULL && srv.listings != NULL) {
+		fprintf(stderr, "as_server: a route could not start (the "
+				"warning above says why)\n");
 		goto out;
 	}
-	if (guard_start(cfg.header_timeout, cfg.max_per_ip) != 0 ||
+	if (routes == NULL ||
+	    guard_start(cfg.header_timeout, cfg.max_per_ip) != 0 ||
 	    library_watch(lib) != 0) {
 		fprintf(stderr, "as_server: out of memory or threads\n");
 		goto out;
@@ -557,7 +586,8 @@ main(int argc, char **argv)
 	log_info("serving %s on %s://%s:%u/", library_root(lib),
 		 tls.cert != NULL ? "https" : "http",
 		 cfg.bind != NULL ? cfg.bind : "localhost", cfg.port);
-	wait_signals(&set, lib);
+	ready(lib);
+	wait_signals(&set, lib, loops);
 	rc = 0;
 out:
 	dlna_stop(dlna); /* ssdp:byebye while /stream still answers */

@@ -58,6 +58,7 @@ static const struct opt opts[] = {
 	STR("cors", 0, cors),
 	STR("state-dir", 0, state_dir),
 	STR("users", 0, users_file),
+	STR("database", 0, database),
 	STR("cert", 0, cert_file),
 	STR("key", 0, key_file),
 	STR("tls-priorities", 0, tls_priorities),
@@ -82,9 +83,10 @@ static const char usage_text[] =
 	"                 [--cors ORIGIN] [--state-dir DIR]\n"
 	"                 [--cert FILE --key FILE] [--tls-priorities STR]\n"
 	"                 [--token-file FILE] [--conn-memory BYTES]\n"
-	"                 [--content-length] [--users FILE] [-v] [-h]\n"
+	"                 [--content-length] [--users FILE]\n"
+	"                 [--database sqlite:FILE|postgresql://...]\n"
 	"                 [--dlna [--dlna-name NAME] [--dlna-interface IF]]\n"
-	"                 [--version]\n"
+	"                 [-v] [-h] [--version]\n"
 	"Serves the music in DIR (default ./library) over HTTP on PORT\n"
 	"(default 3456; 0 picks a free one). See as_server(1).\n";
 

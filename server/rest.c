@@ -369,6 +369,13 @@ rest_free(void *state)
 	free(st);
 }
 
+/* The store's URI as logs may show it: --database's may hold a password. */
+static const char *
+shown(const struct config *cfg, const char *uri)
+{
+	return cfg->database != NULL ? "the --database given" : uri;
+}
+
 static int
 rest_init(const struct server *srv, void **state)
 {
@@ -387,18 +394,27 @@ rest_init(const struct server *srv, void **state)
 			 cause != NULL ? cause : "out of memory");
 		goto fail;
 	}
-	if (store_uri(srv->cfg, uri, sizeof uri) != 0) {
+	if (srv->cfg->database != NULL) {
+		int n = snprintf(uri, sizeof uri, "%s", srv->cfg->database);
+
+		if (n < 0 || (size_t)n >= sizeof uri) {
+			log_warn("--database: the URI is too long (at most "
+				 "%zu bytes)",
+				 sizeof uri - 1);
+			goto fail;
+		}
+	} else if (store_uri(srv->cfg, uri, sizeof uri) != 0) {
 		log_warn("no folder for the users' state (set --state-dir)");
 		goto fail;
 	}
 	st->store = store_open(uri, &cause);
 	if (st->store == NULL) {
-		log_warn("cannot open %s: %s", uri,
+		log_warn("cannot open %s: %s", shown(srv->cfg, uri),
 			 cause != NULL ? cause : "out of memory");
 		goto fail;
 	}
 	log_info("Subsonic API on /rest/ for %zu users, state in %s",
-		 users_count(st->users), uri);
+		 users_count(st->users), shown(srv->cfg, uri));
 	*state = st;
 	return 0;
 fail:

@@ -89,6 +89,7 @@ enum route_art_status route_art_send(struct request *rq, const char *path,
 extern const struct route route_health;
 extern const struct route route_list;
 extern const struct route route_list_m3u;
+extern const struct route route_metrics;
 extern const struct route route_page;
 extern const struct route route_stream;
 extern const struct route route_rest;

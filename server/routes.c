@@ -21,6 +21,7 @@
 #include "http.h"
 #include "listing.h"
 #include "reqcheck.h"
+#include "metrics.h"
 #include "target.h"
 
 #define AUTHORITY_MAX 256 /* bytes of an absolute-form target's authority */
@@ -28,8 +29,9 @@
 /* Every route, in the order they are tried. */
 static const struct route *const table[] = {
 	&route_health, /* no token */
-	&route_stream, &route_list, &route_list_m3u,
-	&route_page,   &route_art,  &route_rest, /* its own authentication */
+	&route_stream,	&route_list, &route_list_m3u,
+	&route_page,	&route_art,  &route_rest, /* its own authentication */
+	&route_metrics,
 };
 #define ROUTE_COUNT (sizeof table / sizeof table[0])
 
@@ -37,6 +39,7 @@ struct routes {
 	const struct server *srv;
 	struct target_route paths[ROUTE_COUNT]; /* the table's, to match */
 	void *state[ROUTE_COUNT];
+	unsigned metric[ROUTE_COUNT]; /* the routes' slots (metrics.h) */
 };
 
 /* One request in progress. */
@@ -49,6 +52,7 @@ struct call {
 	void *done_cls;
 	size_t body_len;
 	bool body_too_big;
+	bool handled; /* the route's handler ran: in flight in the metrics */
 };
 
 struct routes *
@@ -63,6 +67,7 @@ routes_new(const struct server *srv)
 	for (i = 0; i < ROUTE_COUNT; i++) {
 		r->paths[i].path = table[i]->path;
 		r->paths[i].prefix = (table[i]->flags & ROUTE_PREFIX) != 0;
+		r->metric[i] = metrics_route(table[i]->path);
 	}
 	for (i = 0; i < ROUTE_COUNT; i++) {
 		if (table[i]->init != NULL &&
@@ -105,16 +110,37 @@ routes_begin(void *cls, const char *uri, struct MHD_Connection *c)
 	return call;
 }
 
+/* Count a finished request in the metrics (metrics.h). */
+static void
+count_done(const struct routes *r, const struct call *call,
+	   struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+	unsigned slot = METRICS_ROUTE_NONE, status = 0;
+
+	if (!call->acc->seen)
+		return; /* cut off before its header was in */
+	if (call->route != NULL)
+		slot = r->metric[call->index];
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
+	if (ci != NULL)
+		status = ci->http_status;
+	metrics_request_done(slot, status, call->acc->bytes, call->handled);
+	if (call->handled && call->route == &route_stream)
+		metrics_stream_close(METRICS_STREAM_FILE);
+}
+
 void
 routes_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		 enum MHD_RequestTerminationCode toe)
 {
 	struct call *call = *req_cls;
+	struct routes *r = cls;
 
-	(void)cls;
 	(void)toe;
 	if (call == NULL)
 		return;
+	count_done(r, call, c);
 	access_end(call->acc, c);
 	guard_request_done(c);
 	if (call->done != NULL)
@@ -313,6 +339,10 @@ answer(struct routes *r, struct call *call, struct request *rq,
 	rq->arg = rq->path + strlen(call->route->path);
 	rq->body = call->body;
 	rq->body_len = call->body_len;
+	call->handled = true;
+	metrics_request_begin(r->metric[call->index]);
+	if (call->route == &route_stream)
+		metrics_stream_open(METRICS_STREAM_FILE);
 	ret = call->route->handle(rq, r->state[call->index]);
 	call->done = rq->done;
 	call->done_cls = rq->done_cls;

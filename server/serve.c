@@ -26,6 +26,7 @@
 #include "http.h"
 #include "httpdate.h"
 #include "log.h"
+#include "metrics.h"
 #include "ofile.h"
 #include "precond.h"
 #include "range.h"
@@ -120,6 +121,7 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 		log_warn("read error at byte %" PRIu64 ": %s", s->base + pos,
 			 n == 0 ? "the file is shorter than when opened"
 				: strerror(errno));
+		metrics_read_error();
 		guard_cut(s->cut);
 		return MHD_CONTENT_READER_END_WITH_ERROR;
 	}

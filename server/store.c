@@ -13,6 +13,8 @@
 
 static const struct store_ops *const implementations[] = {
 	&store_sqlite_ops,
+	&store_pg_ops,
+	&store_postgres_ops,
 };
 
 #define IMPLEMENTATION_COUNT                                                  \
@@ -43,7 +45,7 @@ unknown_scheme(const char *uri, size_t n)
 	char buf[512];
 	int len = snprintf(buf, sizeof buf,
 			   "no store for the scheme '%.*s' in this build "
-			   "(want sqlite:PATH)",
+			   "(want sqlite:PATH or postgresql://...)",
 			   (int)n, uri);
 
 	return len < 0 ? NULL : strdup(buf);

@@ -5,9 +5,10 @@
  * Items are named by the catalogue's stable IDs ("tr-...", "al-...",
  * "ar-..."), so the state survives rescans and is the same on every
  * replica. An implementation is chosen by the URI's scheme at store_open:
- * "sqlite:PATH" (or a plain path) for SQLite; "postgresql://..." is for a
- * later one (issue 19). Every call is thread-safe. Times are milliseconds
- * since the epoch. Calls return enum store_result.
+ * "sqlite:PATH" (or a plain path) for SQLite; "postgresql://..." (or
+ * "postgres://...") for PostgreSQL, which replicas share (store_pg.c). Every
+ * call is thread-safe. Times are milliseconds since the epoch. Calls return
+ * enum store_result.
  */
 #ifndef AS_STORE_H
 #define AS_STORE_H
@@ -186,5 +187,7 @@ struct store {
 };
 
 extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;	  /* postgresql://... */
+extern const struct store_ops store_postgres_ops; /* postgres://... */
 
 #endif
