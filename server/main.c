@@ -562,7 +562,8 @@ main(int argc, char **argv)
 	if (loops == NULL) {
 		fprintf(stderr, "as_server: libmicrohttpd failed to start%s\n",
 			tls.cert != NULL ? " (is the certificate and key pair "
-					   "valid PEM?)"
+					   "valid PEM, and --tls-priorities a "
+					   "GnuTLS priority string?)"
 					 : "");
 		goto out;
 	}
