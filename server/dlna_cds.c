@@ -4,12 +4,12 @@
 #include "dlna_cds.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parse.h"
+#include "strbuf.h"
 #include "track.h"
 
 #define CDS_ART_SIZE 160 /* JPEG_TN: at most 160 pixels a side */
@@ -43,75 +43,13 @@ struct entry {
 	int dir;
 };
 
-/* The DIDL-Lite being written; fail once anything did not fit. */
-struct out {
-	char *p;
-	size_t len, cap;
-	int fail;
-};
-
-static void
-put(struct out *o, const char *s, size_t n)
-{
-	size_t cap;
-	char *p;
-
-	if (o->fail)
-		return;
-	if (n > CDS_RESULT_MAX - o->len) {
-		o->fail = 1;
-		return;
-	}
-	if (o->len + n + 1 > o->cap) {
-		cap = o->cap > 0 ? o->cap : 4096;
-		while (cap < o->len + n + 1)
-			cap *= 2;
-		p = realloc(o->p, cap);
-		if (p == NULL) {
-			o->fail = 1;
-			return;
-		}
-		o->p = p;
-		o->cap = cap;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = '\0';
-}
-
-static void
-puts_out(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
-static void putf(struct out *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-putf(struct out *o, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof buf) {
-		o->fail = 1;
-		return;
-	}
-	put(o, buf, (size_t)n);
-}
-
 /*
  * s[0..n) as XML text or attribute value: & < > " ' escaped; control
  * bytes XML 1.0 cannot carry dropped; when s is not valid UTF-8, its
  * bytes past ASCII become '?', so the document always parses.
  */
 static void
-putxn(struct out *o, const char *s, size_t n)
+putxn(struct strbuf *o, const char *s, size_t n)
 {
 	int utf8 = track_utf8_valid(s, n);
 	size_t i, run = 0;
@@ -137,15 +75,15 @@ putxn(struct out *o, const char *s, size_t n)
 			rep = "?";
 		if (rep == NULL)
 			continue;
-		put(o, s + run, i - run);
-		puts_out(o, rep);
+		strbuf_add(o, s + run, i - run);
+		strbuf_str(o, rep);
 		run = i + 1;
 	}
-	put(o, s + run, n - run);
+	strbuf_add(o, s + run, n - run);
 }
 
 static void
-putx(struct out *o, const char *s)
+putx(struct strbuf *o, const char *s)
 {
 	putxn(o, s, strlen(s));
 }
@@ -155,7 +93,7 @@ putx(struct out *o, const char *s)
  * XML cannot carry) and '%' percent-encoded, the rest XML-escaped.
  */
 static void
-put_dir(struct out *o, const char *dir, size_t n)
+put_dir(struct strbuf *o, const char *dir, size_t n)
 {
 	size_t i, run = 0;
 	unsigned char ch;
@@ -165,7 +103,7 @@ put_dir(struct out *o, const char *dir, size_t n)
 		if (ch >= 0x20 && ch != 0x7f && ch != '%')
 			continue;
 		putxn(o, dir + run, i - run);
-		putf(o, "%%%02X", ch);
+		strbuf_fmt(o, "%%%02X", ch);
 		run = i + 1;
 	}
 	putxn(o, dir + run, n - run);
@@ -488,7 +426,7 @@ parse_object(const struct catalog *c, const char *s, struct node *n,
 }
 
 static void
-put_id(struct out *o, const struct catalog *c, const struct node *n)
+put_id(struct strbuf *o, const struct catalog *c, const struct node *n)
 {
 	static const char *const words[] = {
 		[K_ROOT] = "0",	       [K_MUSIC] = "music",
@@ -498,59 +436,60 @@ put_id(struct out *o, const struct catalog *c, const struct node *n)
 
 	switch (n->kind) {
 	case K_ARTIST:
-		puts_out(o, c->artists[n->a].id);
+		strbuf_str(o, c->artists[n->a].id);
 		break;
 	case K_ARTIST_ALBUM:
-		putf(o, "%s/%s", c->artists[n->a].id, c->albums[n->b].id);
+		strbuf_fmt(o, "%s/%s", c->artists[n->a].id,
+			   c->albums[n->b].id);
 		break;
 	case K_ALBUM:
-		puts_out(o, c->albums[n->b].id);
+		strbuf_str(o, c->albums[n->b].id);
 		break;
 	case K_FOLDER:
 		if (n->dlen == 0) {
-			puts_out(o, "folders");
+			strbuf_str(o, "folders");
 		} else {
-			puts_out(o, "f/");
+			strbuf_str(o, "f/");
 			put_dir(o, n->dir, n->dlen);
 		}
 		break;
 	default:
-		puts_out(o, words[n->kind]);
+		strbuf_str(o, words[n->kind]);
 	}
 }
 
 static void
-put_parent_id(struct out *o, const struct catalog *c, const struct node *n)
+put_parent_id(struct strbuf *o, const struct catalog *c, const struct node *n)
 {
 	const char *slash;
 
 	switch (n->kind) {
 	case K_ROOT:
-		puts_out(o, "-1");
+		strbuf_str(o, "-1");
 		break;
 	case K_MUSIC:
-		puts_out(o, "0");
+		strbuf_str(o, "0");
 		break;
 	case K_ARTIST:
-		puts_out(o, "artists");
+		strbuf_str(o, "artists");
 		break;
 	case K_ARTIST_ALBUM:
-		puts_out(o, c->artists[n->a].id);
+		strbuf_str(o, c->artists[n->a].id);
 		break;
 	case K_ALBUM:
-		puts_out(o, "albums");
+		strbuf_str(o, "albums");
 		break;
 	case K_FOLDER:
 		slash = n->dlen > 0 ? memrchr(n->dir, '/', n->dlen) : NULL;
 		if (slash == NULL) {
-			puts_out(o, n->dlen > 0 ? "folders" : "music");
+			strbuf_str(o, n->dlen > 0 ? "folders" : "music");
 		} else {
-			puts_out(o, "f/");
+			strbuf_str(o, "f/");
 			put_dir(o, n->dir, (size_t)(slash - n->dir));
 		}
 		break;
 	default:
-		puts_out(o, "music");
+		strbuf_str(o, "music");
 	}
 }
 
@@ -581,21 +520,21 @@ child_count(const struct catalog *c, const struct node *n)
 
 /* The URL of track t's path under base, with the token. */
 static void
-put_url(struct out *o, const struct cds_base *base, const char *what, size_t t,
-	const char *query)
+put_url(struct strbuf *o, const struct cds_base *base, const char *what,
+	size_t t, const char *query)
 {
 	putx(o, base->url);
-	putf(o, "/%s/%zu", what, t);
+	strbuf_fmt(o, "/%s/%zu", what, t);
 	if (query != NULL)
 		putx(o, query);
 	if (base->token != NULL) {
-		puts_out(o, query != NULL ? "&amp;token=" : "?token=");
+		strbuf_str(o, query != NULL ? "&amp;token=" : "?token=");
 		putx(o, base->token);
 	}
 }
 
 static void
-put_art(struct out *o, const struct catalog *c, const struct cds_base *base,
+put_art(struct strbuf *o, const struct catalog *c, const struct cds_base *base,
 	size_t t)
 {
 	char q[32];
@@ -603,29 +542,29 @@ put_art(struct out *o, const struct catalog *c, const struct cds_base *base,
 	if (!c->tracks[t].art ||
 	    snprintf(q, sizeof q, "?size=%d", CDS_ART_SIZE) < 0)
 		return;
-	puts_out(o, "<upnp:albumArtURI dlna:profileID=\"JPEG_TN\">");
+	strbuf_str(o, "<upnp:albumArtURI dlna:profileID=\"JPEG_TN\">");
 	put_url(o, base, "art", t, q);
-	puts_out(o, "</upnp:albumArtURI>");
+	strbuf_str(o, "</upnp:albumArtURI>");
 }
 
 /* An element <name>text</name>, when text is not NULL. */
 static void
-put_elem(struct out *o, const char *name, const char *text)
+put_elem(struct strbuf *o, const char *name, const char *text)
 {
 	if (text == NULL || text[0] == '\0')
 		return;
-	putf(o, "<%s>", name);
+	strbuf_fmt(o, "<%s>", name);
 	putx(o, text);
-	putf(o, "</%s>", name);
+	strbuf_fmt(o, "</%s>", name);
 }
 
 /* A track's title: its tag, else its file name without the extension. */
 static void
-put_title(struct out *o, const struct track *tr)
+put_title(struct strbuf *o, const struct track *tr)
 {
 	const char *name, *dot;
 
-	puts_out(o, "<dc:title>");
+	strbuf_str(o, "<dc:title>");
 	if (tr->title != NULL && tr->title[0] != '\0') {
 		putx(o, tr->title);
 	} else {
@@ -636,65 +575,66 @@ put_title(struct out *o, const struct track *tr)
 		      dot != NULL && dot > name ? (size_t)(dot - name)
 						: strlen(name));
 	}
-	puts_out(o, "</dc:title>");
+	strbuf_str(o, "</dc:title>");
 }
 
 static void
-put_res(struct out *o, const struct track *tr, const struct cds_base *base,
+put_res(struct strbuf *o, const struct track *tr, const struct cds_base *base,
 	size_t t)
 {
 	uint64_t ms;
 
-	puts_out(o, "<res protocolInfo=\"http-get:*:");
+	strbuf_str(o, "<res protocolInfo=\"http-get:*:");
 	putx(o, tr->type);
-	puts_out(o, ":");
-	puts_out(o, dlna_cds_features(tr->type));
-	putf(o, "\" size=\"%" PRIu64 "\"", tr->size);
+	strbuf_str(o, ":");
+	strbuf_str(o, dlna_cds_features(tr->type));
+	strbuf_fmt(o, "\" size=\"%" PRIu64 "\"", tr->size);
 	if (tr->duration >= 0 && tr->duration < 1e9) {
 		ms = (uint64_t)(tr->duration * 1000.0 + 0.5);
-		putf(o, " duration=\"%" PRIu64 ":%02u:%02u.%03u\"",
-		     ms / 3600000, (unsigned)(ms / 60000 % 60),
-		     (unsigned)(ms / 1000 % 60), (unsigned)(ms % 1000));
+		strbuf_fmt(o, " duration=\"%" PRIu64 ":%02u:%02u.%03u\"",
+			   ms / 3600000, (unsigned)(ms / 60000 % 60),
+			   (unsigned)(ms / 1000 % 60), (unsigned)(ms % 1000));
 	}
-	puts_out(o, ">");
+	strbuf_str(o, ">");
 	put_url(o, base, "stream", t, NULL);
-	puts_out(o, "</res>");
+	strbuf_str(o, "</res>");
 }
 
 /* Track t as an item of container n. */
 static void
-put_item(struct out *o, const struct catalog *c, const struct node *n,
+put_item(struct strbuf *o, const struct catalog *c, const struct node *n,
 	 size_t t, const struct cds_base *base)
 {
 	const struct track *tr = &c->tracks[t];
 	const char *artist =
 		tr->artist != NULL ? tr->artist : tr->album_artist;
 
-	puts_out(o, "<item id=\"");
+	strbuf_str(o, "<item id=\"");
 	put_id(o, c, n);
-	putf(o, "/%s\" parentID=\"", c->songs[t].id);
+	strbuf_fmt(o, "/%s\" parentID=\"", c->songs[t].id);
 	put_id(o, c, n);
-	puts_out(o, "\" restricted=\"1\">");
+	strbuf_str(o, "\" restricted=\"1\">");
 	put_title(o, tr);
-	puts_out(o, "<upnp:class>object.item.audioItem.musicTrack"
-		    "</upnp:class>");
+	strbuf_str(o, "<upnp:class>object.item.audioItem.musicTrack"
+		      "</upnp:class>");
 	put_elem(o, "dc:creator", artist);
 	put_elem(o, "upnp:artist", artist);
 	put_elem(o, "upnp:album", tr->album);
 	put_elem(o, "upnp:genre", tr->genre);
 	if (tr->year > 0 && tr->year <= 9999)
-		putf(o, "<dc:date>%04d-01-01</dc:date>", tr->year);
+		strbuf_fmt(o, "<dc:date>%04d-01-01</dc:date>", tr->year);
 	if (tr->number > 0)
-		putf(o,
-		     "<upnp:originalTrackNumber>%d</upnp:originalTrackNumber>",
-		     tr->number);
+		strbuf_fmt(o,
+			   "<upnp:originalTrackNumber>%d</"
+			   "upnp:originalTrackNumber>",
+			   tr->number);
 	put_art(o, c, base, t);
 	put_res(o, tr, base, t);
-	puts_out(o, "</item>");
+	strbuf_str(o, "</item>");
 }
 
 static void
-put_container_title(struct out *o, const struct catalog *c,
+put_container_title(struct strbuf *o, const struct catalog *c,
 		    const struct node *n)
 {
 	static const char *const titles[] = {
@@ -704,7 +644,7 @@ put_container_title(struct out *o, const struct catalog *c,
 	};
 	const char *slash;
 
-	puts_out(o, "<dc:title>");
+	strbuf_str(o, "<dc:title>");
 	switch (n->kind) {
 	case K_ARTIST:
 		putx(o, c->artists[n->a].name);
@@ -715,7 +655,7 @@ put_container_title(struct out *o, const struct catalog *c,
 		break;
 	case K_FOLDER:
 		if (n->dlen == 0) {
-			puts_out(o, "Folders");
+			strbuf_str(o, "Folders");
 			break;
 		}
 		slash = memrchr(n->dir, '/', n->dlen);
@@ -723,45 +663,46 @@ put_container_title(struct out *o, const struct catalog *c,
 		putxn(o, slash, n->dlen - (size_t)(slash - n->dir));
 		break;
 	default:
-		puts_out(o, titles[n->kind]);
+		strbuf_str(o, titles[n->kind]);
 	}
-	puts_out(o, "</dc:title>");
+	strbuf_str(o, "</dc:title>");
 }
 
 static void
-put_container(struct out *o, const struct catalog *c, const struct node *n,
+put_container(struct strbuf *o, const struct catalog *c, const struct node *n,
 	      const struct cds_base *base)
 {
 	const struct catalog_album *al = NULL;
 
-	puts_out(o, "<container id=\"");
+	strbuf_str(o, "<container id=\"");
 	put_id(o, c, n);
-	puts_out(o, "\" parentID=\"");
+	strbuf_str(o, "\" parentID=\"");
 	put_parent_id(o, c, n);
-	putf(o, "\" restricted=\"1\" searchable=\"0\" childCount=\"%zu\">",
-	     child_count(c, n));
+	strbuf_fmt(o,
+		   "\" restricted=\"1\" searchable=\"0\" childCount=\"%zu\">",
+		   child_count(c, n));
 	put_container_title(o, c, n);
 	if (n->kind == K_ARTIST) {
-		puts_out(o, "<upnp:class>object.container.person.musicArtist"
-			    "</upnp:class>");
+		strbuf_str(o, "<upnp:class>object.container.person.musicArtist"
+			      "</upnp:class>");
 	} else if (n->kind == K_ALBUM || n->kind == K_ARTIST_ALBUM) {
 		al = &c->albums[n->b];
-		puts_out(o, "<upnp:class>object.container.album.musicAlbum"
-			    "</upnp:class>");
+		strbuf_str(o, "<upnp:class>object.container.album.musicAlbum"
+			      "</upnp:class>");
 		put_elem(o, "upnp:artist", al->artist_name);
 		put_elem(o, "dc:creator", al->artist_name);
 		if (al->song_count > 0)
 			put_art(o, c, base, al->art_track);
 	} else {
-		puts_out(o, "<upnp:class>object.container.storageFolder"
-			    "</upnp:class>");
+		strbuf_str(o, "<upnp:class>object.container.storageFolder"
+			      "</upnp:class>");
 	}
-	puts_out(o, "</container>");
+	strbuf_str(o, "</container>");
 }
 
 /* Write child k of container n (k < its child count). */
 static void
-put_child(struct out *o, const struct catalog *c, const struct node *n,
+put_child(struct strbuf *o, const struct catalog *c, const struct node *n,
 	  size_t k, const struct entry *ents, const struct cds_base *base)
 {
 	struct node ch = {.dir = ""};
@@ -821,7 +762,7 @@ static const char didl_head[] =
 
 /* BrowseDirectChildren of container n into o. */
 static enum cds_error
-children(struct out *o, const struct catalog *c, const struct node *n,
+children(struct strbuf *o, const struct catalog *c, const struct node *n,
 	 const struct cds_browse *b, const struct cds_base *base,
 	 struct cds_result *res)
 {
@@ -841,7 +782,7 @@ children(struct out *o, const struct catalog *c, const struct node *n,
 		      ? b->start + (end < total - b->start ? end
 							   : total - b->start)
 		      : b->start;
-	for (k = b->start; k < end && !o->fail; k++)
+	for (k = b->start; k < end && !o->failed; k++)
 		put_child(o, c, n, k, ents, base);
 	free(ents);
 	res->returned = b->start < total ? (uint32_t)(end - b->start) : 0;
@@ -854,7 +795,7 @@ dlna_cds_browse(const struct catalog *c, const struct cds_browse *b,
 		const struct cds_base *base, struct cds_result *res,
 		const char **cause)
 {
-	struct out o = {NULL, 0, 0, 0};
+	struct strbuf o = STRBUF_INIT(CDS_RESULT_MAX);
 	struct node n;
 	char buf[CDS_ID_MAX + 1];
 	long item;
@@ -865,7 +806,7 @@ dlna_cds_browse(const struct catalog *c, const struct cds_browse *b,
 		*cause = "no such object: browse \"0\" for the root";
 		return CDS_ERR_NO_SUCH_OBJECT;
 	}
-	puts_out(&o, didl_head);
+	strbuf_str(&o, didl_head);
 	if (b->metadata) {
 		if (item >= 0)
 			put_item(&o, c, &n, (size_t)item, base);
@@ -878,17 +819,17 @@ dlna_cds_browse(const struct catalog *c, const struct cds_browse *b,
 	} else {
 		err = children(&o, c, &n, b, base, res);
 	}
-	puts_out(&o, "</DIDL-Lite>");
-	if (err == CDS_OK && o.fail) {
+	strbuf_str(&o, "</DIDL-Lite>");
+	if (err == CDS_OK && o.failed) {
 		*cause = "the answer does not fit: ask for fewer objects";
 		err = CDS_ERR_CANNOT_PROCESS;
 	}
 	if (err != CDS_OK) {
-		free(o.p);
+		strbuf_free(&o);
 		memset(res, 0, sizeof *res);
 		return err;
 	}
-	res->didl = o.p;
+	res->didl = o.buf;
 	res->len = o.len;
 	return CDS_OK;
 }

@@ -5,81 +5,18 @@
 
 #include <inttypes.h>
 #include <jansson.h>
-#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* A growing output buffer; on failure it sets failed and stops growing. */
-struct out {
-	char *buf;
-	size_t len, cap;
-	int failed;
-};
-
-static void
-out_add(struct out *o, const char *s, size_t n)
-{
-	if (o->failed)
-		return;
-	if (o->cap - o->len < n + 1) {
-		size_t cap = o->cap != 0 ? o->cap : 4096;
-		char *nb;
-
-		while (cap - o->len < n + 1)
-			cap *= 2;
-		nb = realloc(o->buf, cap);
-		if (nb == NULL) {
-			o->failed = 1;
-			return;
-		}
-		o->buf = nb;
-		o->cap = cap;
-	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-	o->buf[o->len] = '\0';
-}
-
-static void
-out_str(struct out *o, const char *s)
-{
-	out_add(o, s, strlen(s));
-}
-
-static void __attribute__((format(printf, 2, 3)))
-out_fmt(struct out *o, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof buf) {
-		o->failed = 1;
-		return;
-	}
-	out_add(o, buf, (size_t)n);
-}
-
-/* Take the finished body; NULL if anything failed. */
-static char *
-out_take(struct out *o, size_t *len)
-{
-	if (o->failed || o->buf == NULL) {
-		free(o->buf);
-		return NULL;
-	}
-	*len = o->len;
-	return o->buf;
-}
+#include "strbuf.h"
 
 /* HTML-escape s (text and attribute values alike). */
 static void
-out_html(struct out *o, const char *s)
+out_html(struct strbuf *o, const char *s)
 {
 	const char *run = s;
 
@@ -105,42 +42,42 @@ out_html(struct out *o, const char *s)
 		default:
 			continue;
 		}
-		out_add(o, run, (size_t)(s - run));
-		out_str(o, e);
+		strbuf_add(o, run, (size_t)(s - run));
+		strbuf_str(o, e);
 		run = s + 1;
 	}
-	out_add(o, run, (size_t)(s - run));
+	strbuf_add(o, run, (size_t)(s - run));
 }
 
 /* A one-line label: control characters (tags may hold any) become spaces. */
 static void
-out_line(struct out *o, const char *s)
+out_line(struct strbuf *o, const char *s)
 {
 	const char *run = s;
 
 	for (; *s != '\0'; s++) {
 		if ((unsigned char)*s >= 0x20 && *s != 0x7f)
 			continue;
-		out_add(o, run, (size_t)(s - run));
-		out_add(o, " ", 1);
+		strbuf_add(o, run, (size_t)(s - run));
+		strbuf_add(o, " ", 1);
 		run = s + 1;
 	}
-	out_add(o, run, (size_t)(s - run));
+	strbuf_add(o, run, (size_t)(s - run));
 }
 
 static char *
 render_text(const struct track *t, size_t n, size_t *len)
 {
-	struct out o = {0};
+	struct strbuf o = STRBUF_INIT(SIZE_MAX);
 	size_t i;
 
-	out_add(&o, "", 0);
+	strbuf_add(&o, "", 0);
 	for (i = 0; i < n; i++) {
-		out_fmt(&o, "%zu:", i);
-		out_str(&o, t[i].path);
-		out_add(&o, "\n", 1);
+		strbuf_fmt(&o, "%zu:", i);
+		strbuf_str(&o, t[i].path);
+		strbuf_add(&o, "\n", 1);
 	}
-	return out_take(&o, len);
+	return strbuf_take(&o, len);
 }
 
 static json_t *
@@ -211,7 +148,7 @@ out:
 
 /* "3:05", or "" when unknown. */
 static void
-out_duration(struct out *o, double d)
+out_duration(struct strbuf *o, double d)
 {
 	long s;
 
@@ -219,14 +156,15 @@ out_duration(struct out *o, double d)
 		return;
 	s = (long)(d + 0.5);
 	if (s >= 3600)
-		out_fmt(o, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+		strbuf_fmt(o, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60,
+			   s % 60);
 	else
-		out_fmt(o, "%ld:%02ld", s / 60, s % 60);
+		strbuf_fmt(o, "%ld:%02ld", s / 60, s % 60);
 }
 
 /* "4.2 MB" */
 static void
-out_size(struct out *o, uint64_t size)
+out_size(struct strbuf *o, uint64_t size)
 {
 	static const char *const units[] = {"B", "KB", "MB", "GB", "TB"};
 	double v = (double)size;
@@ -237,9 +175,9 @@ out_size(struct out *o, uint64_t size)
 		u++;
 	}
 	if (u == 0)
-		out_fmt(o, "%" PRIu64 " B", size);
+		strbuf_fmt(o, "%" PRIu64 " B", size);
 	else
-		out_fmt(o, "%.1f %s", v, units[u]);
+		strbuf_fmt(o, "%.1f %s", v, units[u]);
 }
 
 static const char html_head[] =
@@ -315,59 +253,59 @@ static const char html_tail[] =
 
 /* sep (e.g. "?" or "&amp;") and "token=T" when the server has a token. */
 static void
-out_token(struct out *o, const struct listing_opts *opts, const char *sep)
+out_token(struct strbuf *o, const struct listing_opts *opts, const char *sep)
 {
 	if (opts->token == NULL)
 		return;
-	out_str(o, sep);
-	out_str(o, "token=");
-	out_str(o, opts->token);
+	strbuf_str(o, sep);
+	strbuf_str(o, "token=");
+	strbuf_str(o, opts->token);
 }
 
 static void
-out_search_tag(struct out *o, const char *tag)
+out_search_tag(struct strbuf *o, const char *tag)
 {
 	if (tag == NULL)
 		return;
-	out_str(o, " ");
+	strbuf_str(o, " ");
 	out_html(o, tag);
 }
 
 static void
-html_row(struct out *o, const struct track *t, size_t i,
+html_row(struct strbuf *o, const struct track *t, size_t i,
 	 const struct listing_opts *opts)
 {
 	/* what the search box looks in: path and tags */
-	out_str(o, "<tr data-s=\"");
+	strbuf_str(o, "<tr data-s=\"");
 	out_html(o, t->path);
 	out_search_tag(o, t->title);
 	out_search_tag(o, t->artist);
 	out_search_tag(o, t->album);
-	out_fmt(o, "\"><td class=\"n\">%zu</td><td class=\"t\">", i);
+	strbuf_fmt(o, "\"><td class=\"n\">%zu</td><td class=\"t\">", i);
 	out_html(o, t->title != NULL ? t->title : t->path);
 	if (t->artist != NULL || t->album != NULL) {
-		out_str(o, "<div class=\"sub\">");
+		strbuf_str(o, "<div class=\"sub\">");
 		out_html(o, t->artist != NULL ? t->artist : "");
 		if (t->artist != NULL && t->album != NULL)
-			out_str(o, " \xe2\x80\x94 ");
+			strbuf_str(o, " \xe2\x80\x94 ");
 		out_html(o, t->album != NULL ? t->album : "");
-		out_str(o, "</div>");
+		strbuf_str(o, "</div>");
 	}
-	out_str(o, "</td><td class=\"d\">");
+	strbuf_str(o, "</td><td class=\"d\">");
 	out_duration(o, t->duration);
-	out_str(o, "</td><td class=\"s\">");
+	strbuf_str(o, "</td><td class=\"s\">");
 	out_size(o, t->size);
-	out_fmt(o,
-		"</td><td><audio controls preload=\"none\" "
-		"src=\"/stream/%zu",
-		i);
+	strbuf_fmt(o,
+		   "</td><td><audio controls preload=\"none\" "
+		   "src=\"/stream/%zu",
+		   i);
 	out_token(o, opts, "?");
-	out_fmt(o,
-		"\"></audio></td><td class=\"v\"><a "
-		"href=\"/stream/%zu?download=1",
-		i);
+	strbuf_fmt(o,
+		   "\"></audio></td><td class=\"v\"><a "
+		   "href=\"/stream/%zu?download=1",
+		   i);
 	out_token(o, opts, "&amp;");
-	out_str(o, "\">download</a></td></tr>\n");
+	strbuf_str(o, "\">download</a></td></tr>\n");
 }
 
 /*
@@ -407,23 +345,23 @@ same_folder(const struct html_item *a, const struct html_item *b)
 /* The picture of the first track of items[0..n) that has one, lazily
  * loaded at twice its shown size (sharp on dense screens). */
 static void
-html_art(struct out *o, const struct html_item *items, size_t n,
+html_art(struct strbuf *o, const struct html_item *items, size_t n,
 	 const struct listing_opts *opts)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (!items[i].t->art)
 			continue;
-		out_fmt(o, "<img src=\"/art/%zu?size=96", items[i].index);
+		strbuf_fmt(o, "<img src=\"/art/%zu?size=96", items[i].index);
 		out_token(o, opts, "&amp;");
-		out_str(o, "\" width=\"48\" height=\"48\" loading=\"lazy\" "
-			   "alt=\"\">");
+		strbuf_str(o, "\" width=\"48\" height=\"48\" loading=\"lazy\" "
+			      "alt=\"\">");
 		return;
 	}
 }
 
 /* The heading of the group items[0..n). */
 static void
-html_group(struct out *o, const struct html_item *items, size_t n,
+html_group(struct strbuf *o, const struct html_item *items, size_t n,
 	   const struct listing_opts *opts)
 {
 	const struct track *t = NULL;
@@ -433,24 +371,24 @@ html_group(struct out *o, const struct html_item *items, size_t n,
 		if (items[i].t->artist != NULL || items[i].t->album != NULL)
 			t = items[i].t;
 	}
-	out_str(o, "<tr class=\"g\"><th colspan=\"6\">");
+	strbuf_str(o, "<tr class=\"g\"><th colspan=\"6\">");
 	html_art(o, items, n, opts);
 	if (t != NULL) {
 		out_html(o, t->artist != NULL ? t->artist : "Unknown artist");
-		out_str(o, " \xe2\x80\x94 ");
+		strbuf_str(o, " \xe2\x80\x94 ");
 		out_html(o, t->album != NULL ? t->album : "Unknown album");
 	} else if (items[0].dirlen > 0) {
 		char *dir = strndup(items[0].t->path, items[0].dirlen);
 
 		if (dir == NULL)
-			o->failed = 1;
+			o->failed = true;
 		else
 			out_html(o, dir);
 		free(dir);
 	} else {
-		out_str(o, "Library");
+		strbuf_str(o, "Library");
 	}
-	out_str(o, "</th></tr>\n");
+	strbuf_str(o, "</th></tr>\n");
 }
 
 static char *
@@ -458,7 +396,7 @@ render_html(const struct track *t, size_t n, const struct listing_opts *opts,
 	    size_t *len)
 {
 	struct html_item *items;
-	struct out o = {0};
+	struct strbuf o = STRBUF_INIT(SIZE_MAX);
 	const char *slash;
 	size_t i, g;
 
@@ -473,7 +411,7 @@ render_html(const struct track *t, size_t n, const struct listing_opts *opts,
 			slash != NULL ? (size_t)(slash - t[i].path) : 0;
 	}
 	qsort(items, n, sizeof *items, html_order);
-	out_str(&o, html_head);
+	strbuf_str(&o, html_head);
 	for (g = 0; g < n; g = i) {
 		for (i = g + 1; i < n && same_folder(&items[i], &items[g]);
 		     i++)
@@ -483,41 +421,41 @@ render_html(const struct track *t, size_t n, const struct listing_opts *opts,
 			html_row(&o, items[k].t, items[k].index, opts);
 	}
 	if (n == 0)
-		out_str(&o, "<tr><td colspan=\"6\">The library is empty."
-			    "</td></tr>\n");
-	out_str(&o, html_tail);
+		strbuf_str(&o, "<tr><td colspan=\"6\">The library is empty."
+			       "</td></tr>\n");
+	strbuf_str(&o, html_tail);
 	free(items);
-	return out_take(&o, len);
+	return strbuf_take(&o, len);
 }
 
 static char *
 render_m3u(const struct track *t, size_t n, const struct listing_opts *opts,
 	   size_t *len)
 {
-	struct out o = {0};
+	struct strbuf o = STRBUF_INIT(SIZE_MAX);
 	size_t i;
 
-	out_str(&o, "#EXTM3U\n");
+	strbuf_str(&o, "#EXTM3U\n");
 	for (i = 0; i < n; i++) {
-		out_fmt(&o, "#EXTINF:%ld,",
-			t[i].duration >= 0 ? (long)(t[i].duration + 0.5)
-					   : -1L);
+		strbuf_fmt(&o, "#EXTINF:%ld,",
+			   t[i].duration >= 0 ? (long)(t[i].duration + 0.5)
+					      : -1L);
 		if (t[i].artist != NULL && t[i].title != NULL) {
 			out_line(&o, t[i].artist);
-			out_str(&o, " - ");
+			strbuf_str(&o, " - ");
 			out_line(&o, t[i].title);
 		} else {
 			out_line(&o, t[i].path);
 		}
-		out_str(&o, "\n");
-		out_str(&o, opts->scheme != NULL ? opts->scheme : "http");
-		out_str(&o, "://");
-		out_str(&o, opts->host);
-		out_fmt(&o, "/stream/%zu", i);
+		strbuf_str(&o, "\n");
+		strbuf_str(&o, opts->scheme != NULL ? opts->scheme : "http");
+		strbuf_str(&o, "://");
+		strbuf_str(&o, opts->host);
+		strbuf_fmt(&o, "/stream/%zu", i);
 		out_token(&o, opts, "?");
-		out_str(&o, "\n");
+		strbuf_str(&o, "\n");
 	}
-	return out_take(&o, len);
+	return strbuf_take(&o, len);
 }
 
 char *

@@ -11,47 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 #define SERVER_VERSION PACKAGE_VERSION
-#define OUT_START 4096
-
-struct out {
-	char *buf;
-	size_t len, cap;
-	bool failed; /* out of memory or past REST_DOC_MAX */
-};
-
-static void
-put(struct out *o, const char *s, size_t n)
-{
-	if (o->failed)
-		return;
-	if (n > REST_DOC_MAX - o->len) {
-		o->failed = true;
-		return;
-	}
-	if (o->len + n > o->cap) {
-		size_t cap = o->cap != 0 ? o->cap : OUT_START;
-		char *b;
-
-		while (cap < o->len + n)
-			cap *= 2;
-		b = realloc(o->buf, cap);
-		if (b == NULL) {
-			o->failed = true;
-			return;
-		}
-		o->buf = b;
-		o->cap = cap;
-	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-}
-
-static void
-puts_(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
 
 /*
  * s escaped for an attribute value or text: the five markup characters,
@@ -60,7 +22,7 @@ puts_(struct out *o, const char *s)
  * 1.0) as U+FFFD.
  */
 static void
-put_escaped(struct out *o, const char *s, size_t n)
+put_escaped(struct strbuf *o, const char *s, size_t n)
 {
 	size_t i, run = 0;
 
@@ -95,16 +57,16 @@ put_escaped(struct out *o, const char *s, size_t n)
 		}
 		if (rep == NULL)
 			continue;
-		put(o, s + run, i - run);
-		puts_(o, rep);
+		strbuf_add(o, s + run, i - run);
+		strbuf_str(o, rep);
 		run = i + 1;
 	}
-	put(o, s + run, n - run);
+	strbuf_add(o, s + run, n - run);
 }
 
 /* A scalar's text: strings escaped, numbers and booleans as XSD says. */
 static void
-put_scalar(struct out *o, const json_t *v)
+put_scalar(struct strbuf *o, const json_t *v)
 {
 	char num[64];
 	int n = -1;
@@ -130,7 +92,7 @@ put_scalar(struct out *o, const json_t *v)
 		return;
 	}
 	if (n > 0 && (size_t)n < sizeof num)
-		put(o, num, (size_t)n);
+		strbuf_add(o, num, (size_t)n);
 }
 
 static bool
@@ -139,12 +101,12 @@ is_scalar(const json_t *v)
 	return !json_is_object(v) && !json_is_array(v) && !json_is_null(v);
 }
 
-static void put_element(struct out *o, const char *name, const json_t *v,
+static void put_element(struct strbuf *o, const char *name, const json_t *v,
 			const char *extra);
 
 /* The attributes of object v, then ">" and its children, or "/>". */
 static void
-put_object_body(struct out *o, const char *name, const json_t *v)
+put_object_body(struct strbuf *o, const char *name, const json_t *v)
 {
 	const char *key;
 	const json_t *m, *text = json_object_get(v, "value");
@@ -156,17 +118,17 @@ put_object_body(struct out *o, const char *name, const json_t *v)
 			children |= !json_is_null(m) && strcmp(key, "value");
 			continue;
 		}
-		put(o, " ", 1);
-		puts_(o, key);
-		put(o, "=\"", 2);
+		strbuf_add(o, " ", 1);
+		strbuf_str(o, key);
+		strbuf_add(o, "=\"", 2);
 		put_scalar(o, m);
-		put(o, "\"", 1);
+		strbuf_add(o, "\"", 1);
 	}
 	if (!children) {
-		put(o, "/>", 2);
+		strbuf_add(o, "/>", 2);
 		return;
 	}
-	put(o, ">", 1);
+	strbuf_add(o, ">", 1);
 	if (text != NULL && is_scalar(text))
 		put_scalar(o, text);
 	json_object_foreach((json_t *)v, key, m)
@@ -180,46 +142,41 @@ put_object_body(struct out *o, const char *name, const json_t *v)
 			json_array_foreach(m, i, item)
 				put_element(o, key, item, NULL);
 	}
-	put(o, "</", 2);
-	puts_(o, name);
-	put(o, ">", 1);
+	strbuf_add(o, "</", 2);
+	strbuf_str(o, name);
+	strbuf_add(o, ">", 1);
 }
 
 /* <name extra ...>: an object as an element, a scalar as a text element. */
 static void
-put_element(struct out *o, const char *name, const json_t *v,
+put_element(struct strbuf *o, const char *name, const json_t *v,
 	    const char *extra)
 {
-	put(o, "<", 1);
-	puts_(o, name);
+	strbuf_add(o, "<", 1);
+	strbuf_str(o, name);
 	if (extra != NULL)
-		puts_(o, extra);
+		strbuf_str(o, extra);
 	if (json_is_object(v)) {
 		put_object_body(o, name, v);
 		return;
 	}
-	put(o, ">", 1);
+	strbuf_add(o, ">", 1);
 	put_scalar(o, v);
-	put(o, "</", 2);
-	puts_(o, name);
-	put(o, ">", 1);
+	strbuf_add(o, "</", 2);
+	strbuf_str(o, name);
+	strbuf_add(o, ">", 1);
 }
 
 static char *
 write_xml(const json_t *doc, size_t *len)
 {
-	struct out o = {0};
+	struct strbuf o = STRBUF_INIT(REST_DOC_MAX);
 
-	puts_(&o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	strbuf_str(&o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	put_element(&o, "subsonic-response", doc,
 		    " xmlns=\"" REST_DOC_XMLNS "\"");
-	put(&o, "\n", 1);
-	if (o.failed) {
-		free(o.buf);
-		return NULL;
-	}
-	*len = o.len;
-	return o.buf;
+	strbuf_add(&o, "\n", 1);
+	return strbuf_take(&o, len);
 }
 
 int
@@ -245,8 +202,8 @@ static char *
 write_json(const json_t *doc, const char *callback, size_t *len)
 {
 	json_t *wrap = json_pack("{s:O}", "subsonic-response", doc);
-	char *body = NULL, *result = NULL;
-	struct out o = {0};
+	char *body = NULL;
+	struct strbuf o = STRBUF_INIT(REST_DOC_MAX);
 
 	if (wrap == NULL)
 		return NULL;
@@ -255,19 +212,14 @@ write_json(const json_t *doc, const char *callback, size_t *len)
 	if (body == NULL)
 		return NULL;
 	if (callback != NULL) {
-		puts_(&o, callback);
-		put(&o, "(", 1);
+		strbuf_str(&o, callback);
+		strbuf_add(&o, "(", 1);
 	}
-	puts_(&o, body);
-	put(&o, callback != NULL ? ");\n" : "\n", callback != NULL ? 3 : 1);
+	strbuf_str(&o, body);
+	strbuf_add(&o, callback != NULL ? ");\n" : "\n",
+		   callback != NULL ? 3 : 1);
 	free(body);
-	if (!o.failed) {
-		result = o.buf;
-		*len = o.len;
-	} else {
-		free(o.buf);
-	}
-	return result;
+	return strbuf_take(&o, len);
 }
 
 char *
