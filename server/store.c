@@ -235,3 +235,29 @@ store_playlists_free(struct store_playlist *v, size_t n)
 		store_playlist_clear(&v[i]);
 	free(v);
 }
+
+static bool
+removed(const struct store_playlist_change *c, size_t pos)
+{
+	size_t i;
+
+	for (i = 0; i < c->remove_count; i++)
+		if (c->remove[i] == pos)
+			return true;
+	return false;
+}
+
+const char *
+store_playlist_next(const struct store_playlist *p,
+		    const struct store_playlist_change *c, size_t *i)
+{
+	while (*i < p->entry_count) {
+		size_t k = (*i)++;
+
+		if (!c->replace && !removed(c, k))
+			return p->entries[k];
+	}
+	if (*i < p->entry_count + c->add_count)
+		return c->add[(*i)++ - p->entry_count];
+	return NULL;
+}

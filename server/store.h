@@ -186,6 +186,15 @@ struct store {
 	const struct store_ops *ops;
 };
 
+/*
+ * For implementations of playlist_update: the song IDs playlist p holds
+ * after change c, one a call, walking *i up from 0: its entries that c
+ * keeps, then c's added ones; NULL after the last.
+ */
+const char *store_playlist_next(const struct store_playlist *p,
+				const struct store_playlist_change *c,
+				size_t *i);
+
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;	  /* postgresql://... */
 extern const struct store_ops store_postgres_ops; /* postgres://... */

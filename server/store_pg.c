@@ -523,17 +523,6 @@ out:
 	return res;
 }
 
-static bool
-removed(const struct store_playlist_change *c, size_t pos)
-{
-	size_t i;
-
-	for (i = 0; i < c->remove_count; i++)
-		if (c->remove[i] == pos)
-			return true;
-	return false;
-}
-
 /* Rewrite playlist id's entries: p's, as c says. In the transaction. */
 static enum store_result
 rewrite_entries(struct pg_store *q, const char *id,
@@ -542,17 +531,12 @@ rewrite_entries(struct pg_store *q, const char *id,
 {
 	struct num n;
 	int64_t pos = 0;
-	size_t i;
+	size_t i = 0;
 	const char *v[3] = {id, NULL, NULL};
 
 	if (run(q, sql_pl_clear, 1, v) != STORE_OK)
 		return STORE_ERROR;
-	for (i = 0; i < p->entry_count + c->add_count; i++) {
-		bool old = i < p->entry_count;
-
-		v[2] = old ? p->entries[i] : c->add[i - p->entry_count];
-		if (old && (c->replace || removed(c, i)))
-			continue;
+	while ((v[2] = store_playlist_next(p, c, &i)) != NULL) {
 		if (pos >= STORE_PLAYLIST_LEN_MAX)
 			return STORE_ERROR;
 		v[1] = num(&n, pos++);

@@ -544,17 +544,6 @@ out:
 	return r;
 }
 
-static bool
-removed(const struct store_playlist_change *c, size_t pos)
-{
-	size_t i;
-
-	for (i = 0; i < c->remove_count; i++)
-		if (c->remove[i] == pos)
-			return true;
-	return false;
-}
-
 /* Rewrite playlist id's entries: p's, as change says. Under the lock. */
 static enum store_result
 rewrite_entries(struct sqlite_store *q, int64_t id,
@@ -563,19 +552,14 @@ rewrite_entries(struct sqlite_store *q, int64_t id,
 {
 	sqlite3_stmt *st;
 	int64_t pos = 0;
-	size_t i;
+	size_t i = 0;
+	const char *song;
 
 	st = stmt(q, ST_PL_CLEAR);
 	sqlite3_bind_int64(st, 1, id);
 	if (run(q, st) != STORE_OK)
 		return STORE_ERROR;
-	for (i = 0; i < p->entry_count + c->add_count; i++) {
-		bool old = i < p->entry_count;
-		const char *song =
-			old ? p->entries[i] : c->add[i - p->entry_count];
-
-		if (old && (c->replace || removed(c, i)))
-			continue;
+	while ((song = store_playlist_next(p, c, &i)) != NULL) {
 		if (pos >= STORE_PLAYLIST_LEN_MAX)
 			return STORE_ERROR;
 		st = stmt(q, ST_PL_ADD);
