@@ -106,6 +106,22 @@ class CDP:
         return None
 
 
+def finish(cdp):
+    """The session's last check: no JavaScript or console error was seen;
+    then the browser is closed."""
+    errs = [e["params"] for e in cdp.events
+            if e["method"] == "Runtime.exceptionThrown"
+            or (e["method"] == "Log.entryAdded"
+                and e["params"]["entry"]["level"] == "error")]
+    say(not errs, "no JavaScript errors or console errors")
+    for e in errs:
+        diag(json.dumps(e)[:300])
+    try:
+        cdp.call("Browser.close", timeout=5)
+    except Exception:  # the browser may go before it answers
+        pass
+
+
 def audio(i):
     """JS for the <audio> of track index i."""
     return "document.querySelector('audio[src=\"/stream/%d\"]')" % i
@@ -364,17 +380,7 @@ def main():
     media = [r for r in responses() if "/stream/" in r["url"]]
     say(media and all(r["status"] == 206 for r in media),
         "the player's stream requests got 206 (%d)" % len(media))
-    errs = [e["params"] for e in cdp.events
-            if e["method"] == "Runtime.exceptionThrown"
-            or (e["method"] == "Log.entryAdded"
-                and e["params"]["entry"]["level"] == "error")]
-    say(not errs, "no JavaScript errors or console errors")
-    for e in errs:
-        diag(json.dumps(e)[:300])
-    try:
-        cdp.call("Browser.close", timeout=5)
-    except Exception:  # the browser may go before it answers
-        pass
+    finish(cdp)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import sys
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from page import CDP, diag, say  # noqa: E402  (tests/page.py)
+from page import CDP, diag, finish, say  # noqa: E402  (tests/page.py)
 
 IMGS = ("Array.from(document.querySelectorAll('tr.g img'))"
         ".map(i => ({src: i.getAttribute('src'), complete: i.complete,"
@@ -112,17 +112,7 @@ def main():
         f.write(png)
     say(png[:8] == b"\x89PNG\r\n\x1a\n", "screenshot saved as %s/"
         "page-art.png (%d bytes)" % (artifacts, len(png)))
-    errs = [e["params"] for e in cdp.events
-            if e["method"] == "Runtime.exceptionThrown"
-            or (e["method"] == "Log.entryAdded"
-                and e["params"]["entry"]["level"] == "error")]
-    say(not errs, "no JavaScript errors or console errors")
-    for e in errs:
-        diag(json.dumps(e)[:300])
-    try:
-        cdp.call("Browser.close", timeout=5)
-    except Exception:  # the browser may go before it answers
-        pass
+    finish(cdp)
 
 
 if __name__ == "__main__":
