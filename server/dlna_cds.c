@@ -11,6 +11,7 @@
 #include "parse.h"
 #include "strbuf.h"
 #include "track.h"
+#include "xml.h"
 
 #define CDS_ART_SIZE 160 /* JPEG_TN: at most 160 pixels a side */
 #define CDS_HASH_ID_LEN (CATALOG_ID_LEN - 1) /* "tr-" and 16 hex digits */
@@ -44,51 +45,6 @@ struct entry {
 };
 
 /*
- * s[0..n) as XML text or attribute value: & < > " ' escaped; control
- * bytes XML 1.0 cannot carry dropped; when s is not valid UTF-8, its
- * bytes past ASCII become '?', so the document always parses.
- */
-static void
-putxn(struct strbuf *o, const char *s, size_t n)
-{
-	int utf8 = track_utf8_valid(s, n);
-	size_t i, run = 0;
-	const char *rep;
-	unsigned char ch;
-
-	for (i = 0; i < n; i++) {
-		ch = (unsigned char)s[i];
-		rep = NULL;
-		if (ch == '&')
-			rep = "&amp;";
-		else if (ch == '<')
-			rep = "&lt;";
-		else if (ch == '>')
-			rep = "&gt;";
-		else if (ch == '"')
-			rep = "&quot;";
-		else if (ch == '\'')
-			rep = "&apos;";
-		else if ((ch < 0x20 && ch != '\t' && ch != '\n') || ch == 0x7f)
-			rep = "";
-		else if (ch >= 0x80 && !utf8)
-			rep = "?";
-		if (rep == NULL)
-			continue;
-		strbuf_add(o, s + run, i - run);
-		strbuf_str(o, rep);
-		run = i + 1;
-	}
-	strbuf_add(o, s + run, n - run);
-}
-
-static void
-putx(struct strbuf *o, const char *s)
-{
-	putxn(o, s, strlen(s));
-}
-
-/*
  * Folder path dir[0..n) as it is in an object ID: control bytes (which
  * XML cannot carry) and '%' percent-encoded, the rest XML-escaped.
  */
@@ -102,11 +58,11 @@ put_dir(struct strbuf *o, const char *dir, size_t n)
 		ch = (unsigned char)dir[i];
 		if (ch >= 0x20 && ch != 0x7f && ch != '%')
 			continue;
-		putxn(o, dir + run, i - run);
+		xml_escape(o, dir + run, i - run);
 		strbuf_fmt(o, "%%%02X", ch);
 		run = i + 1;
 	}
-	putxn(o, dir + run, n - run);
+	xml_escape(o, dir + run, n - run);
 }
 
 static int
@@ -523,13 +479,13 @@ static void
 put_url(struct strbuf *o, const struct cds_base *base, const char *what,
 	size_t t, const char *query)
 {
-	putx(o, base->url);
+	xml_escape_str(o, base->url);
 	strbuf_fmt(o, "/%s/%zu", what, t);
 	if (query != NULL)
-		putx(o, query);
+		xml_escape_str(o, query);
 	if (base->token != NULL) {
 		strbuf_str(o, query != NULL ? "&amp;token=" : "?token=");
-		putx(o, base->token);
+		xml_escape_str(o, base->token);
 	}
 }
 
@@ -554,7 +510,7 @@ put_elem(struct strbuf *o, const char *name, const char *text)
 	if (text == NULL || text[0] == '\0')
 		return;
 	strbuf_fmt(o, "<%s>", name);
-	putx(o, text);
+	xml_escape_str(o, text);
 	strbuf_fmt(o, "</%s>", name);
 }
 
@@ -566,14 +522,14 @@ put_title(struct strbuf *o, const struct track *tr)
 
 	strbuf_str(o, "<dc:title>");
 	if (tr->title != NULL && tr->title[0] != '\0') {
-		putx(o, tr->title);
+		xml_escape_str(o, tr->title);
 	} else {
 		name = strrchr(tr->path, '/');
 		name = name != NULL ? name + 1 : tr->path;
 		dot = strrchr(name, '.');
-		putxn(o, name,
-		      dot != NULL && dot > name ? (size_t)(dot - name)
-						: strlen(name));
+		xml_escape(o, name,
+			   dot != NULL && dot > name ? (size_t)(dot - name)
+						     : strlen(name));
 	}
 	strbuf_str(o, "</dc:title>");
 }
@@ -585,7 +541,7 @@ put_res(struct strbuf *o, const struct track *tr, const struct cds_base *base,
 	uint64_t ms;
 
 	strbuf_str(o, "<res protocolInfo=\"http-get:*:");
-	putx(o, tr->type);
+	xml_escape_str(o, tr->type);
 	strbuf_str(o, ":");
 	strbuf_str(o, dlna_cds_features(tr->type));
 	strbuf_fmt(o, "\" size=\"%" PRIu64 "\"", tr->size);
@@ -647,11 +603,11 @@ put_container_title(struct strbuf *o, const struct catalog *c,
 	strbuf_str(o, "<dc:title>");
 	switch (n->kind) {
 	case K_ARTIST:
-		putx(o, c->artists[n->a].name);
+		xml_escape_str(o, c->artists[n->a].name);
 		break;
 	case K_ARTIST_ALBUM:
 	case K_ALBUM:
-		putx(o, c->albums[n->b].name);
+		xml_escape_str(o, c->albums[n->b].name);
 		break;
 	case K_FOLDER:
 		if (n->dlen == 0) {
@@ -660,7 +616,7 @@ put_container_title(struct strbuf *o, const struct catalog *c,
 		}
 		slash = memrchr(n->dir, '/', n->dlen);
 		slash = slash != NULL ? slash + 1 : n->dir;
-		putxn(o, slash, n->dlen - (size_t)(slash - n->dir));
+		xml_escape(o, slash, n->dlen - (size_t)(slash - n->dir));
 		break;
 	default:
 		strbuf_str(o, titles[n->kind]);

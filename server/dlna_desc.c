@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+#include "xml.h"
+
 /* The service descriptions, as UPnP's ContentDirectory:1 and
  * ConnectionManager:1 templates require them (no optional action). */
 const char dlna_desc_cds_scpd[] =
@@ -162,52 +165,6 @@ dlna_desc_udn(const char *seed, char out[DLNA_UDN_LEN])
 		 (unsigned)(b >> 32) & 0xffffu, (unsigned)b);
 }
 
-/* Append s to buf[*len..cap) XML-escaped; -1 when it does not fit. */
-static int
-append_xml(char *buf, size_t cap, size_t *len, const char *s)
-{
-	const char *rep;
-	size_t n;
-
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		default:
-			rep = NULL;
-		}
-		n = rep != NULL ? strlen(rep) : 1;
-		if (cap - *len <= n)
-			return -1;
-		memcpy(buf + *len, rep != NULL ? rep : s, n);
-		*len += n;
-	}
-	buf[*len] = '\0';
-	return 0;
-}
-
-static int
-append(char *buf, size_t cap, size_t *len, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (cap - *len <= n)
-		return -1;
-	memcpy(buf + *len, s, n + 1);
-	*len += n;
-	return 0;
-}
-
 #define SERVICE(type, id, name)                                               \
 	"<service><serviceType>" type "</serviceType><serviceId>" id          \
 	"</serviceId><SCPDURL>" DLNA_SCPD_DIR "/" name                        \
@@ -218,38 +175,28 @@ char *
 dlna_desc_device(const char *name, const char *udn,
 		 const char *presentation_url)
 {
-	size_t cap = 4096 + 6 * (strlen(name) + strlen(presentation_url)),
-	       len = 0;
-	char *buf = malloc(cap);
+	struct strbuf b = STRBUF_INIT(SIZE_MAX);
+	size_t len;
 
-	if (buf == NULL)
-		return NULL;
-	buf[0] = '\0';
-	if (append(buf, cap, &len,
-		   "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-		   "<root xmlns=\"urn:schemas-upnp-org:device-1-0\" "
-		   "xmlns:dlna=\"urn:schemas-dlna-org:device-1-0\">"
-		   "<specVersion><major>1</major><minor>0</minor>"
-		   "</specVersion><device><deviceType>" DLNA_DEVICE_TYPE
-		   "</deviceType><dlna:X_DLNADOC>DMS-1.50</dlna:X_DLNADOC>"
-		   "<friendlyName>") != 0 ||
-	    append_xml(buf, cap, &len, name) != 0 ||
-	    append(buf, cap, &len,
-		   "</friendlyName><manufacturer>as</manufacturer>"
-		   "<modelDescription>as music server</modelDescription>"
-		   "<modelName>as_server</modelName>"
-		   "<modelNumber>1</modelNumber><UDN>") != 0 ||
-	    append_xml(buf, cap, &len, udn) != 0 ||
-	    append(buf, cap, &len, "</UDN><presentationURL>") != 0 ||
-	    append_xml(buf, cap, &len, presentation_url) != 0 ||
-	    append(buf, cap, &len,
+	strbuf_str(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		       "<root xmlns=\"urn:schemas-upnp-org:device-1-0\" "
+		       "xmlns:dlna=\"urn:schemas-dlna-org:device-1-0\">"
+		       "<specVersion><major>1</major><minor>0</minor>"
+		       "</specVersion><device><deviceType>" DLNA_DEVICE_TYPE
+		       "</deviceType><dlna:X_DLNADOC>DMS-1.50</dlna:X_DLNADOC>"
+		       "<friendlyName>");
+	xml_escape_str(&b, name);
+	strbuf_str(&b, "</friendlyName><manufacturer>as</manufacturer>"
+		       "<modelDescription>as music server</modelDescription>"
+		       "<modelName>as_server</modelName>"
+		       "<modelNumber>1</modelNumber><UDN>");
+	xml_escape_str(&b, udn);
+	strbuf_str(&b, "</UDN><presentationURL>");
+	xml_escape_str(&b, presentation_url);
+	strbuf_str(&b,
 		   "</presentationURL><serviceList>" SERVICE(
 			   DLNA_CDS_TYPE, DLNA_CDS_ID, "cds")
 			   SERVICE(DLNA_CM_TYPE, DLNA_CM_ID,
-				   "cm") "</serviceList></device></root>\n") !=
-		    0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+				   "cm") "</serviceList></device></root>\n");
+	return strbuf_take(&b, &len);
 }

@@ -12,57 +12,9 @@
 #include <string.h>
 
 #include "strbuf.h"
+#include "xml.h"
 
 #define SERVER_VERSION PACKAGE_VERSION
-
-/*
- * s escaped for an attribute value or text: the five markup characters,
- * tab, newline and carriage return as references (so attribute value
- * normalization keeps them), other control characters (not allowed in XML
- * 1.0) as U+FFFD.
- */
-static void
-put_escaped(struct strbuf *o, const char *s, size_t n)
-{
-	size_t i, run = 0;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		const char *rep = NULL;
-		char num[8];
-
-		switch (c) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&apos;";
-			break;
-		default:
-			if (c == '\t' || c == '\n' || c == '\r') {
-				snprintf(num, sizeof num, "&#%u;", c);
-				rep = num;
-			} else if (c < 0x20 || c == 0x7f) {
-				rep = "\xef\xbf\xbd";
-			}
-		}
-		if (rep == NULL)
-			continue;
-		strbuf_add(o, s + run, i - run);
-		strbuf_str(o, rep);
-		run = i + 1;
-	}
-	strbuf_add(o, s + run, n - run);
-}
 
 /* A scalar's text: strings escaped, numbers and booleans as XSD says. */
 static void
@@ -73,7 +25,7 @@ put_scalar(struct strbuf *o, const json_t *v)
 
 	switch (json_typeof(v)) {
 	case JSON_STRING:
-		put_escaped(o, json_string_value(v), json_string_length(v));
+		xml_escape(o, json_string_value(v), json_string_length(v));
 		return;
 	case JSON_INTEGER:
 		n = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
