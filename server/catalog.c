@@ -117,13 +117,26 @@ utf8_put(unsigned char b[4], uint32_t cp)
 	return n;
 }
 
+/* The code point at *p (advanced past it) case-folded, as UTF-8 in b (a
+ * byte that starts no valid sequence stays itself); its length. */
+static size_t
+fold_next(const unsigned char **p, unsigned char b[4])
+{
+	uint32_t cp = next_cp(p);
+
+	if (cp & CP_RAW) {
+		b[0] = (unsigned char)cp;
+		return 1;
+	}
+	return utf8_put(b, fold_cp(cp));
+}
+
 /* Continue hash h over s, case-folded, as UTF-8 bytes. */
 static uint64_t
 hash_folded(uint64_t h, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned char b[4];
-	uint32_t cp;
 	size_t n;
 
 	while (*p != '\0') {
@@ -133,13 +146,7 @@ hash_folded(uint64_t h, const char *s)
 			p++;
 			continue;
 		}
-		cp = next_cp(&p);
-		if (cp & CP_RAW) {
-			b[0] = (unsigned char)cp;
-			n = 1;
-		} else {
-			n = utf8_put(b, fold_cp(cp));
-		}
+		n = fold_next(&p, b);
 		h = hash_bytes(h, b, n);
 	}
 	return h;
@@ -150,17 +157,10 @@ catalog_fold(const char *s, char *buf, size_t cap)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned char b[4];
-	uint32_t cp;
 	size_t n, len = 0;
 
 	while (*p != '\0') {
-		cp = next_cp(&p);
-		if (cp & CP_RAW) {
-			b[0] = (unsigned char)cp;
-			n = 1;
-		} else {
-			n = utf8_put(b, fold_cp(cp));
-		}
+		n = fold_next(&p, b);
 		if (len + n >= cap)
 			break;
 		memcpy(buf + len, b, n);
