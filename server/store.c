@@ -14,7 +14,6 @@
 static const struct store_ops *const implementations[] = {
 	&store_sqlite_ops,
 	&store_pg_ops,
-	&store_postgres_ops,
 };
 
 #define IMPLEMENTATION_COUNT                                                  \
@@ -36,6 +35,13 @@ scheme_length(const char *uri)
 	while (is_scheme_char(uri[n]))
 		n++;
 	return uri[n] == ':' && n > 1 ? n : 0;
+}
+
+/* Is uri's scheme (its first n bytes) name, in any case? */
+static bool
+is_scheme(const char *name, const char *uri, size_t n)
+{
+	return strlen(name) == n && strncasecmp(name, uri, n) == 0;
 }
 
 /* Why uri's scheme (its first n bytes) has no store, malloc'd. */
@@ -63,8 +69,8 @@ store_open(const char *uri, char **cause)
 	for (i = 0; i < IMPLEMENTATION_COUNT; i++) {
 		const struct store_ops *ops = implementations[i];
 
-		if (strlen(ops->scheme) == n &&
-		    strncasecmp(ops->scheme, uri, n) == 0)
+		if (is_scheme(ops->scheme, uri, n) ||
+		    (ops->alias != NULL && is_scheme(ops->alias, uri, n)))
 			return ops->open(location, cause);
 	}
 	*cause = unknown_scheme(uri, n);

@@ -148,6 +148,7 @@ void store_playlists_free(struct store_playlist *v, size_t n);
  */
 struct store_ops {
 	const char *scheme; /* "sqlite" */
+	const char *alias;  /* the scheme's other name, or NULL */
 	struct store *(*open)(const char *location, char **cause);
 	void (*close)(struct store *s);
 	enum store_result (*star)(struct store *s, const char *user,
@@ -196,7 +197,6 @@ const char *store_playlist_next(const struct store_playlist *p,
 				size_t *i);
 
 extern const struct store_ops store_sqlite_ops;
-extern const struct store_ops store_pg_ops;	  /* postgresql://... */
-extern const struct store_ops store_postgres_ops; /* postgres://... */
+extern const struct store_ops store_pg_ops; /* postgresql://, postgres:// */
 
 #endif

@@ -615,23 +615,7 @@ out:
 
 const struct store_ops store_pg_ops = {
 	.scheme = "postgresql",
-	.open = pg_open,
-	.close = pg_close,
-	.star = pg_star,
-	.rate = pg_rate,
-	.scrobble = pg_scrobble,
-	.annotation = pg_annotation,
-	.annotations = pg_annotations,
-	.playlist_create = pg_playlist_create,
-	.playlist_get = pg_playlist_get,
-	.playlists = pg_playlists,
-	.playlist_update = pg_playlist_update,
-	.playlist_delete = pg_playlist_delete,
-};
-
-/* The same store under the scheme's other name, "postgres://...". */
-const struct store_ops store_postgres_ops = {
-	.scheme = "postgres",
+	.alias = "postgres",
 	.open = pg_open,
 	.close = pg_close,
 	.star = pg_star,

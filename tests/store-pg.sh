@@ -47,10 +47,11 @@ is "$(pg_sql "SELECT count(*) FROM annotation WHERE username = 'alice' AND id = 
 	1 "the star is a row in PostgreSQL"
 stop_server
 
-start_server -l "$LIB" --users "$T/users" --database "$PG_URI" \
-	--access-log off
+# The restart names the scheme by its other name, postgres://.
+start_server -l "$LIB" --users "$T/users" \
+	--database "postgres:${PG_URI#postgresql:}" --access-log off
 curl_ "$URL/rest/getStarred2?$API" | grep -q "\"id\":\"$id\""
-ok $? "after a restart the server still sees the star"
+ok $? "after a restart (as postgres://) the server still sees the star"
 stop_server
 
 # A database that is not there: a clear error, the server refuses to start.
