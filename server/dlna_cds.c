@@ -65,18 +65,6 @@ put_dir(struct strbuf *o, const char *dir, size_t n)
 	xml_escape(o, dir + run, n - run);
 }
 
-static int
-hex(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
 /* Decode put_dir's encoding of s[0..n) into buf (n + 1 bytes at least);
  * the decoded length, or -1 when it is not one. */
 static long
@@ -92,8 +80,8 @@ decode_dir(const char *s, size_t n, char *buf)
 		}
 		if (n - i < 3)
 			return -1;
-		hi = hex(s[i + 1]);
-		lo = hex(s[i + 2]);
+		hi = parse_hex_digit(s[i + 1]);
+		lo = parse_hex_digit(s[i + 2]);
 		if (hi < 0 || lo < 0 || (hi | lo) == 0)
 			return -1;
 		buf[k++] = (char)(hi * 16 + lo);

@@ -36,6 +36,7 @@
 #include "notify.h"
 #include "listcache.h"
 #include "options.h"
+#include "parse.h"
 #include "serve.h"
 #include "routes.h"
 
@@ -325,18 +326,6 @@ load_tls(const struct config *cfg, struct tls *tls)
 	return 0;
 }
 
-static int
-hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /*
  * MHD_OPTION_UNESCAPE_CALLBACK: percent-decode in place, except %00, which
  * stays encoded: a NUL would cut the path short ("/stream/1%00x" must not
@@ -351,8 +340,8 @@ unescape(void *cls, struct MHD_Connection *c, char *s)
 	(void)cls;
 	(void)c;
 	for (; *r != '\0'; r++) {
-		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 &&
-		    (lo = hexval(r[2])) >= 0 && (hi | lo) != 0) {
+		if (r[0] == '%' && (hi = parse_hex_digit(r[1])) >= 0 &&
+		    (lo = parse_hex_digit(r[2])) >= 0 && (hi | lo) != 0) {
 			*w++ = (char)(hi * 16 + lo);
 			r += 2;
 		} else {

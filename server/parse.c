@@ -35,3 +35,15 @@ parse_u64_str(const char *s, uint64_t *out)
 		return PARSE_SYNTAX;
 	return parse_u64(s, strlen(s), out);
 }
+
+int
+parse_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

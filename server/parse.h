@@ -24,4 +24,7 @@ enum parse_result parse_u64(const char *s, size_t len, uint64_t *out);
 /* parse_u64 over a whole NUL-terminated string. */
 enum parse_result parse_u64_str(const char *s, uint64_t *out);
 
+/* The value of the hexadecimal digit c (either case), -1 if it is none. */
+int parse_hex_digit(char c);
+
 #endif

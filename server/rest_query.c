@@ -52,18 +52,6 @@ rest_params_add(struct rest_params *p, const char *key, const char *value)
 	return 0;
 }
 
-static int
-hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* s[0, len) form-decoded into a malloc'd string; NULL when malformed. */
 static char *
 decode(const char *s, size_t len)
@@ -80,11 +68,11 @@ decode(const char *s, size_t len)
 		char c = s[i];
 
 		if (c == '%') {
-			int hi = i + 2 < len ? hex(s[i + 1]) : -1;
+			int hi = i + 2 < len ? parse_hex_digit(s[i + 1]) : -1;
 
-			if (hi < 0 || hex(s[i + 2]) < 0)
+			if (hi < 0 || parse_hex_digit(s[i + 2]) < 0)
 				goto bad;
-			c = (char)(hi << 4 | hex(s[i + 2]));
+			c = (char)(hi << 4 | parse_hex_digit(s[i + 2]));
 			i += 2;
 		} else if (c == '+') {
 			c = ' ';

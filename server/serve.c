@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dlna_cds.h"
 #include "fileresp.h"
 #include "guard.h"
 #include "http.h"
@@ -266,19 +267,6 @@ open_track(struct request *rq, uint64_t index, struct opened *o,
 	return -1;
 }
 
-/* The DLNA content features of a track of MIME type type. */
-static const char *
-dlna_features(const char *type)
-{
-	/* OP=01: byte seeking; FLAGS: streaming transfer mode, background
-	 * and interactive allowed, DLNA 1.5 (the usual set). */
-	if (strcmp(type, "audio/mpeg") == 0)
-		return "DLNA.ORG_PN=MP3;DLNA.ORG_OP=01;DLNA.ORG_CI=0;"
-		       "DLNA.ORG_FLAGS=01700000000000000000000000000000";
-	return "DLNA.ORG_OP=01;DLNA.ORG_CI=0;"
-	       "DLNA.ORG_FLAGS=01700000000000000000000000000000";
-}
-
 /* An answer being built: the track, what varies, and the range. */
 struct answer {
 	struct request *rq;
@@ -323,7 +311,7 @@ dress(struct MHD_Response *resp, void *cls)
 					"Streaming");
 	if ((a->variant & VARIANT_DLNA_FEATURES) != 0)
 		MHD_add_response_header(resp, "contentFeatures.dlna.org",
-					dlna_features(a->o->type));
+					dlna_cds_features(a->o->type));
 }
 
 /* The reader of a response that never sends a body (a 304). */
