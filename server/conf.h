@@ -48,6 +48,7 @@ struct config {
 	unsigned rescan;	 /* fallback rescan period, seconds */
 	unsigned conn_memory;	 /* libmicrohttpd memory per connection */
 	unsigned nofile;	 /* the open-file limit */
+	unsigned max_transcodes; /* ffmpeg children at once (transcode.h) */
 	bool content_length;	 /* a 200 says Content-Length, not chunked */
 	int verbose;
 };

@@ -211,6 +211,19 @@ loops_add(struct loops *l, int fd, const struct sockaddr *addr, socklen_t len)
 }
 
 void
+loops_wake(struct loops *l, struct MHD_Daemon *d)
+{
+	unsigned i;
+
+	for (i = 0; i < l->n; i++) {
+		if (l->loop[i].d == d) {
+			loop_wake(&l->loop[i]);
+			return;
+		}
+	}
+}
+
+void
 loops_stop(struct loops *l)
 {
 	struct loop *lp;

@@ -40,6 +40,14 @@ struct loops *loops_start(unsigned n,
 void loops_add(struct loops *l, int fd, const struct sockaddr *addr,
 	       socklen_t len);
 
+/*
+ * Wake the loop that runs daemon d (one of l's) for a pass, from any
+ * thread: without a thread of its own, libmicrohttpd has no channel to
+ * signal a connection resumed with MHD_resume_connection, and takes it up
+ * at the next MHD_run of its loop. No other loop wakes.
+ */
+void loops_wake(struct loops *l, struct MHD_Daemon *d);
+
 /* Stop the loops, then their daemons (every connection closes). NULL-safe. */
 void loops_stop(struct loops *l);
 

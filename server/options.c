@@ -63,6 +63,7 @@ static const struct opt opts[] = {
 	STR("tls-priorities", 0, tls_priorities),
 	STR("token-file", 0, token_file),
 	NUM("conn-memory", 0, conn_memory, 8192, 16 << 20),
+	NUM("max-transcodes", 0, max_transcodes, 1, 100000),
 	FLAG("content-length", content_length),
 	{"verbose", 'v', OPT_COUNT, offsetof(struct config, verbose), 0, 0},
 	{"help", 'h', OPT_HELP, 0, 0, 0},
@@ -79,7 +80,8 @@ static const char usage_text[] =
 	"                 [--cors ORIGIN] [--state-dir DIR]\n"
 	"                 [--cert FILE --key FILE] [--tls-priorities STR]\n"
 	"                 [--token-file FILE] [--conn-memory BYTES]\n"
-	"                 [--content-length] [--users FILE] [-v] [-h]\n"
+	"                 [--content-length] [--users FILE]\n"
+	"                 [--max-transcodes N] [-v] [-h]\n"
 	"                 [--version]\n"
 	"Serves the music in DIR (default ./library) over HTTP on PORT\n"
 	"(default 3456; 0 picks a free one). See as_server(1).\n";
