@@ -8,7 +8,8 @@
 # accepted, a truncated and a random-byte file end only their own stream
 # while another listener plays on, a listener who stops reading pauses
 # its encoder, a listener who leaves ends it, --max-transcodes gives 503
-# with Retry-After, and the Subsonic stream method transcodes.
+# with Retry-After, the Subsonic stream method transcodes, and so does
+# as_client stream --bitrate N.
 . "$top_srcdir/tests/lib.sh"
 
 need curl ffmpeg ffprobe mpv sox python3
@@ -286,6 +287,20 @@ is "$(fetch sr "$URL/rest/stream?$REST&id=$id&format=raw&maxBitRate=64")" \
 	200 "Subsonic stream format=raw: 200"
 cmp -s "$T/sr.body" "$L/a/sweep.flac"
 ok $? "... the file as it is"
+
+# --- as_client stream --bitrate ---------------------------------------------------
+timeout 60 "$AS_CLIENT" -a 127.0.0.1 -p "$PORT" --player "cat >$T/cli.body" \
+	stream --bitrate 48 "$SWEEP" >"$T/cli.out" 2>&1
+ok $? "as_client stream --bitrate 48 plays"
+is "$(probe cli stream=codec_name),$(probe cli stream=bit_rate)" \
+	"mp3,48000" "... mp3 at 48 kbit/s"
+grep -q "GET /stream/$SWEEP?format=mp3&bitrate=48 " "$SERVER_LOG"
+ok $? "... asked with format=mp3&bitrate=48"
+timeout 20 "$AS_CLIENT" -a 127.0.0.1 -p "$PORT" --player "cat >/dev/null" \
+	stream --bitrate 400 "$SWEEP" >"$T/cli.out" 2>&1
+is $? 2 "as_client stream --bitrate 400: a usage error"
+grep -q "from 8 to 320" "$T/cli.out"
+ok $? "... saying what is accepted"
 
 stop_server
 plan "$_tap_n"
