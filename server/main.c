@@ -36,6 +36,7 @@
 #include "options.h"
 #include "serve.h"
 #include "routes.h"
+#include "radio.h"
 #include "transcode.h"
 
 #define LISTEN_BACKLOG 4096
@@ -450,6 +451,8 @@ defaults(struct config *cfg)
 	cfg->conn_memory = CONFIG_CONN_MEMORY;
 	cfg->tls_priorities = CONFIG_TLS_PRIORITIES;
 	cfg->max_transcodes = TRANSCODE_DEFAULT_PER_CORE * cfg->threads;
+	cfg->radio_format = "mp3";
+	cfg->radio_bitrate = RADIO_DEFAULT_BITRATE;
 }
 
 /*
@@ -533,7 +536,8 @@ main(int argc, char **argv)
 					 : "");
 		goto out;
 	}
-	if (transcode_init(cfg.max_transcodes, loops) != 0) {
+	if (transcode_init(cfg.max_transcodes, loops) != 0 ||
+	    radio_start(&cfg, lib, loops) != 0) {
 		fprintf(stderr, "as_server: out of memory or threads\n");
 		goto out;
 	}
@@ -557,8 +561,10 @@ main(int argc, char **argv)
 out:
 	acceptor_stop(acc);
 	transcode_stop();
+	radio_stop();
 	loops_stop(loops);
 	transcode_free();
+	radio_free();
 	if (fd >= 0)
 		close(fd);
 	guard_stop();

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "parse.h"
 
@@ -64,6 +65,9 @@ static const struct opt opts[] = {
 	STR("token-file", 0, token_file),
 	NUM("conn-memory", 0, conn_memory, 8192, 16 << 20),
 	NUM("max-transcodes", 0, max_transcodes, 1, 100000),
+	FLAG("radio", radio),
+	STR("radio-format", 0, radio_format),
+	NUM("radio-bitrate", 0, radio_bitrate, 8, 320),
 	FLAG("content-length", content_length),
 	{"verbose", 'v', OPT_COUNT, offsetof(struct config, verbose), 0, 0},
 	{"help", 'h', OPT_HELP, 0, 0, 0},
@@ -81,7 +85,9 @@ static const char usage_text[] =
 	"                 [--cert FILE --key FILE] [--tls-priorities STR]\n"
 	"                 [--token-file FILE] [--conn-memory BYTES]\n"
 	"                 [--content-length] [--users FILE]\n"
-	"                 [--max-transcodes N] [-v] [-h]\n"
+	"                 [--max-transcodes N] [--radio]\n"
+	"                 [--radio-format mp3|opus] [--radio-bitrate N]\n"
+	"                 [-v] [-h]\n"
 	"                 [--version]\n"
 	"Serves the music in DIR (default ./library) over HTTP on PORT\n"
 	"(default 3456; 0 picks a free one). See as_server(1).\n";
@@ -180,6 +186,14 @@ check(int argc, char **argv, const struct config *cfg)
 		fputs("as_server: --cert and --key go together: give both for "
 		      "HTTPS, or neither\n",
 		      stderr);
+		exit(2);
+	}
+	if (strcmp(cfg->radio_format, "mp3") != 0 &&
+	    strcmp(cfg->radio_format, "opus") != 0) {
+		fprintf(stderr,
+			"as_server: --radio-format '%s': expected mp3 or "
+			"opus\n",
+			cfg->radio_format);
 		exit(2);
 	}
 	if (optind < argc) {

@@ -70,5 +70,8 @@ extern const struct route route_list_m3u;
 extern const struct route route_page;
 extern const struct route route_stream;
 extern const struct route route_rest;
+extern const struct route route_radio;
+extern const struct route route_radio_now;
+extern const struct route route_radio_m3u;
 
 #endif

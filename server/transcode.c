@@ -268,24 +268,15 @@ limit_child(pid_t pid)
 	}
 }
 
-/*
- * Start ffmpeg on track fd for tr, writing into the pipe whose reading
- * end goes to *rfd (non-blocking). The child's pid, or -1 with errno.
- */
-static pid_t
-spawn(int fd, const struct transcode_req *tr, int *rfd)
+pid_t
+transcode_exec(const char *const argv[], int in, int out, int fd)
 {
-	const char *argv[TRANSCODE_ARGS];
-	char ss[32], br[16];
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t none, def;
-	int p[2], err;
+	int err;
 	pid_t pid = -1;
 
-	if (pipe2(p, O_CLOEXEC) != 0)
-		return -1;
-	command(tr, argv, ss, sizeof ss, br, sizeof br);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&at);
 	sigemptyset(&none);
@@ -295,22 +286,51 @@ spawn(int fd, const struct transcode_req *tr, int *rfd)
 	posix_spawnattr_setsigdefault(&at, &def);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
 					      POSIX_SPAWN_SETSIGDEF);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	if (in >= 0)
+		posix_spawn_file_actions_adddup2(&fa, in, 0);
+	else
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY,
+						 0);
+	posix_spawn_file_actions_adddup2(&fa, out, 1);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, fd, TRANSCODE_TRACK_FD);
+	if (fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, fd, TRANSCODE_TRACK_FD);
 	posix_spawn_file_actions_addclosefrom_np(&fa, TRANSCODE_TRACK_FD + 1);
-	err = posix_spawnp(&pid, TRANSCODE_PROGRAM, &fa, &at,
-			   (char *const *)argv, environ);
+	err = posix_spawnp(&pid, argv[0], &fa, &at, (char *const *)argv,
+			   environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
-	close(p[1]);
 	if (err != 0) {
-		close(p[0]);
 		errno = err;
 		return -1;
 	}
 	limit_child(pid);
+	return pid;
+}
+
+/*
+ * Start ffmpeg on track fd for tr, writing into the pipe whose reading
+ * end goes to *rfd (non-blocking). The child's pid, or -1 with errno.
+ */
+static pid_t
+spawn(int fd, const struct transcode_req *tr, int *rfd)
+{
+	const char *argv[TRANSCODE_ARGS];
+	char ss[32], br[16];
+	int p[2], err;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return -1;
+	command(tr, argv, ss, sizeof ss, br, sizeof br);
+	pid = transcode_exec(argv, -1, p[1], fd);
+	err = errno;
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		errno = err;
+		return -1;
+	}
 	if (fcntl(p[0], F_SETFL, O_NONBLOCK) != 0)
 		log_warn("fcntl: %s", strerror(errno));
 	*rfd = p[0];

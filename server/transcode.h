@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <microhttpd.h>
 
@@ -76,6 +77,14 @@ bool transcode_fits(const struct transcode_req *tr, const char *type,
 enum MHD_Result transcode_answer(struct request *rq, int fd,
 				 const struct transcode_req *tr,
 				 double duration);
+
+/*
+ * Run ffmpeg: argv[0] is the program, stdin is in (/dev/null when < 0),
+ * stdout out, descriptor 3 the track fd (none when < 0), stderr
+ * /dev/null, no other descriptor, under the limits of a transcode (CPU,
+ * address space, no file written, no core). Its pid, or -1 with errno.
+ */
+pid_t transcode_exec(const char *const argv[], int in, int out, int fd);
 
 /*
  * Start the watcher thread that resumes answers waiting on their encoder
