@@ -554,7 +554,7 @@ join_point(void)
 	if (!st.opus)
 		return pos;
 	if (st.hdr_done && pos < st.hdr_len)
-		pos = st.hdr_len; /* the header pages go apart */
+		pos = st.hdr_len;     /* the header pages go apart */
 	for (; pos + 4 <= end; pos++) /* an Ogg page's start */
 		if (st.ring[pos % RADIO_RING] == 'O' &&
 		    st.ring[(pos + 1) % RADIO_RING] == 'g' &&
