@@ -65,6 +65,8 @@ struct listener {
 	bool icy;		      /* metadata blocks asked for */
 	unsigned until_meta;	      /* audio bytes before the next block */
 	unsigned title_gen;	      /* the title last sent */
+	char meta[RADIO_META_MAX];    /* a block being sent */
+	size_t meta_len, meta_off;
 	struct MHD_Connection *conn;
 	struct MHD_Daemon *daemon;
 	struct access *acc;
@@ -517,6 +519,7 @@ radio_free(void)
 static size_t
 meta_block(struct listener *l, char *buf, size_t cap)
 {
+	/* text stops short of 255 blocks: the block always fits cap */
 	char text[RADIO_META_MAX];
 	size_t len = 0, blocks;
 	const char *c;
@@ -597,9 +600,17 @@ listener_read(void *cls, uint64_t at, char *buf, size_t max)
 		l->pos = join_point();	  /* a ring behind: skip ahead */
 		l->hdr_sent = st.hdr_len; /* the stream goes on */
 	}
-	if (l->icy && l->until_meta == 0) {
-		n = meta_block(l, buf, max);
-		if (n > 0)
+	if (l->icy && l->until_meta == 0 && l->meta_off == l->meta_len) {
+		l->meta_len = meta_block(l, l->meta, sizeof l->meta);
+		l->meta_off = 0;
+	}
+	if (l->icy && l->meta_off < l->meta_len) {
+		/* A block may go in pieces, as libmicrohttpd has room. */
+		n = l->meta_len - l->meta_off < max ? l->meta_len - l->meta_off
+						    : max;
+		memcpy(buf, l->meta + l->meta_off, n);
+		l->meta_off += n;
+		if (l->meta_off == l->meta_len)
 			l->until_meta = RADIO_METAINT;
 	} else if (l->hdr_sent < st.hdr_len && st.hdr_done) {
 		n = st.hdr_len - l->hdr_sent < max ? st.hdr_len - l->hdr_sent
