@@ -52,9 +52,10 @@
 #define RADIO_TICK_MS 20	       /* pacing granularity */
 #define RADIO_HDR_MAX 8192	       /* Ogg header pages kept */
 #define RADIO_TITLE_MAX 512
-#define RADIO_META_MAX (1 + 255 * 16) /* an ICY metadata block */
-#define RADIO_DAEMONS 256	      /* loops (--threads at most) */
-#define RADIO_FAIL_PAUSE_MS 1000      /* after tracks that all failed */
+/* An ICY metadata block: a length byte, then the title's 16-byte blocks. */
+#define RADIO_META_MAX (1 + 16 * ((RADIO_TITLE_MAX + 16 + 15) / 16))
+#define RADIO_DAEMONS 256	 /* loops (--threads at most) */
+#define RADIO_FAIL_PAUSE_MS 1000 /* after tracks that all failed */
 
 /* One listener of GET /radio. */
 struct listener {
@@ -96,6 +97,9 @@ static struct {
 	pid_t enc, dec;
 	int enc_in, enc_out, dec_out;
 	size_t *order, order_len, order_next;
+	uint64_t dec_bytes; /* PCM from the current decoder */
+	size_t fails;	    /* decoders in a row that gave nothing */
+	int64_t idle_until; /* after a round of failures: wait */
 } st = {.lock = PTHREAD_MUTEX_INITIALIZER,
 	.wake = -1,
 	.enc_in = -1,
@@ -353,6 +357,25 @@ append(const unsigned char *b, size_t n)
 		loops_wake(st.loops, wake[i]);
 }
 
+/*
+ * The decoder ended: on to the next track. When a whole round of tracks
+ * gave no audio (all unreadable), wait a while before the next round.
+ */
+static void
+track_ended(void)
+{
+	end_child(&st.dec, &st.dec_out);
+	st.fails = st.dec_bytes == 0 ? st.fails + 1 : 0;
+	st.dec_bytes = 0;
+	if (st.fails > 0 && st.fails >= st.order_len) {
+		log_warn("radio: no track of the library plays; trying again "
+			 "in %d ms",
+			 RADIO_FAIL_PAUSE_MS);
+		st.idle_until = now_ms() + RADIO_FAIL_PAUSE_MS;
+		st.fails = 0;
+	}
+}
+
 /* One pass of the station: move what can move. False to stop. */
 static bool
 pass(unsigned char *pcm, size_t *pcm_len, size_t *pcm_off, int64_t *t0,
@@ -379,7 +402,8 @@ pass(unsigned char *pcm, size_t *pcm_len, size_t *pcm_off, int64_t *t0,
 		*fed = 0;
 	}
 	allowed = (now - *t0) * RADIO_PCM_RATE / 1000 + RADIO_PCM_AHEAD;
-	if (!paused && *pcm_off == *pcm_len && st.dec < 0 && next_track() != 0)
+	if (!paused && *pcm_off == *pcm_len && st.dec < 0 &&
+	    (now < st.idle_until || next_track() != 0))
 		ms = RADIO_FAIL_PAUSE_MS; /* nothing to play: look later */
 	if (!paused && *pcm_off == *pcm_len && st.dec_out >= 0) {
 		if ((int64_t)*fed < allowed) {
@@ -410,8 +434,9 @@ pass(unsigned char *pcm, size_t *pcm_len, size_t *pcm_off, int64_t *t0,
 		if (n > 0) {
 			*pcm_len = (size_t)n;
 			*pcm_off = 0;
+			st.dec_bytes += (uint64_t)n;
 		} else if (n == 0 || errno != EAGAIN) {
-			end_child(&st.dec, &st.dec_out); /* next track */
+			track_ended();
 		}
 	}
 	if (in_i >= 0 && p[in_i].revents != 0) {

@@ -4,7 +4,8 @@
 # carries the current title (read by hand, by ffprobe and by mpv), two
 # listeners get the same bytes, a listener who stops reading slows no
 # other, /radio/now and /radio.m3u, an Ogg Opus station that a late
-# listener still decodes, and the options' errors.
+# listener still decodes, a library of which nothing plays (no busy loop),
+# and the options' errors.
 . "$top_srcdir/tests/lib.sh"
 
 need curl ffmpeg ffprobe mpv python3
@@ -189,6 +190,19 @@ ffmpeg -v error -nostdin -i "$T/o2.body" -f s16le - 2>"$T/o2.err" |
 	wc -c >"$T/o2.pcm"
 [ "$(cat "$T/o2.pcm")" -gt 100000 ]
 ok $? "... and it decodes ($(cat "$T/o2.pcm") bytes of PCM)"
+stop_server
+
+# --- a library of which nothing plays ----------------------------------------------
+mkdir -p "$T/badlib"
+head -c 50000 /dev/urandom >"$T/badlib/noise.mp3"
+start_server -l "$T/badlib" --state-dir "$T/s3" --radio
+curl -s --max-time 3 -o /dev/null "$URL/radio"
+grep -q "no track of the library plays" "$SERVER_LOG"
+ok $? "a library of which nothing plays: said so"
+tries=$(grep -c "now playing" "$SERVER_LOG")
+[ "$tries" -le 5 ]
+ok $? "... and tried about once a second, not in a loop ($tries in 3 s)"
+is "$(http_code "$URL/health")" 200 "... the server lives on"
 stop_server
 
 plan "$_tap_n"
