@@ -37,7 +37,10 @@ stop_server
 
 start_server -l "$L" --state-dir "$T/s1" --radio
 tagged() {
-	curl_ "$URL/list?format=json" | grep -q '"title": *"Gamma"'
+	curl_ "$URL/list?format=json" >"$T/list.json" &&
+		grep -q '"title": *"Alpha"' "$T/list.json" &&
+		grep -q '"title": *"Beta"' "$T/list.json" &&
+		grep -q '"title": *"Gamma"' "$T/list.json"
 }
 wait_for 20 tagged || bail "tags not read within 20 s"
 is "$(curl_ "$URL/radio/now" | "$PYTHON" -c '
@@ -129,7 +132,9 @@ ok = (set(j) == {"index", "path", "title", "artist", "album", "started",
       j["path"].endswith(j["title"] + ".flac") and j["listeners"] >= 1 and
       re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", j["started"]))
 sys.exit(0 if ok else 1)'
-ok $? "/radio/now: index, path, title, artist, album, started, listeners"
+st=$?
+ok $st "/radio/now: index, path, title, artist, album, started, listeners"
+[ $st -eq 0 ] || diag "$now"
 
 # --- players -------------------------------------------------------------------
 timeout 30 mpv --no-config --no-video --ao=pcm --ao-pcm-file="$T/mpv.wav" \
