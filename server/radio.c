@@ -376,44 +376,111 @@ track_ended(void)
 	}
 }
 
-/* One pass of the station: move what can move. False to stop. */
-static bool
-pass(unsigned char *pcm, size_t *pcm_len, size_t *pcm_off, int64_t *t0,
-     uint64_t *fed)
-{
-	unsigned char buf[RADIO_CHUNK];
-	struct pollfd p[4];
-	int64_t allowed, now;
-	uint64_t ev;
-	bool paused;
-	ssize_t n;
-	int ms = -1, np = 0, dec_i = -1, in_i = -1, out_i, wake_i;
+/* The PCM on its way from the decoder to the encoder, and its clock. */
+struct feed {
+	unsigned char pcm[RADIO_CHUNK];
+	size_t len, off; /* pcm[off, len) is still to write */
+	int64_t t0;	 /* when the clock started */
+	uint64_t fed;	 /* PCM bytes written since */
+};
 
-	pthread_mutex_lock(&st.lock);
-	if (st.quit) {
-		pthread_mutex_unlock(&st.lock);
+/* Read the decoder's PCM, no more than the clock allows. */
+static void
+read_pcm(struct feed *f, int64_t allowed)
+{
+	size_t want = RADIO_CHUNK;
+	ssize_t n;
+
+	if ((int64_t)want > allowed - (int64_t)f->fed)
+		want = (size_t)(allowed - (int64_t)f->fed);
+	n = read(st.dec_out, f->pcm, want);
+	if (n > 0) {
+		f->len = (size_t)n;
+		f->off = 0;
+		st.dec_bytes += (uint64_t)n;
+	} else if (n == 0 || errno != EAGAIN) {
+		track_ended();
+	}
+}
+
+/* Write PCM to the encoder. False when it is gone. */
+static bool
+write_pcm(struct feed *f)
+{
+	ssize_t n = write(st.enc_in, f->pcm + f->off, f->len - f->off);
+
+	if (n > 0) {
+		f->off += (size_t)n;
+		f->fed += (uint64_t)n;
+	} else if (n < 0 && errno != EAGAIN) {
+		log_warn("radio: the encoder stopped: %s", strerror(errno));
 		return false;
 	}
-	paused = st.listeners == 0;
-	pthread_mutex_unlock(&st.lock);
-	now = now_ms();
-	if (paused) {
-		*t0 = now; /* the clock starts again with a listener */
-		*fed = 0;
+	return true;
+}
+
+/* Move the encoder's output into the ring. False when it ended. */
+static bool
+drain(void)
+{
+	unsigned char buf[RADIO_CHUNK];
+	ssize_t n = read(st.enc_out, buf, sizeof buf);
+
+	if (n > 0)
+		append(buf, (size_t)n);
+	else if (n == 0 || errno != EAGAIN) {
+		log_warn("radio: the encoder ended");
+		return false;
 	}
-	allowed = (now - *t0) * RADIO_PCM_RATE / 1000 + RADIO_PCM_AHEAD;
-	if (!paused && *pcm_off == *pcm_len && st.dec < 0 &&
+	return true;
+}
+
+/* Is anybody listening? False too when the station must quit (*quit). */
+static bool
+listened(bool *quit)
+{
+	bool on;
+
+	pthread_mutex_lock(&st.lock);
+	*quit = st.quit;
+	on = st.listeners > 0;
+	pthread_mutex_unlock(&st.lock);
+	return on;
+}
+
+/*
+ * One pass of the station: wait until something can move (PCM allowed
+ * by the clock, room in the encoder, encoded audio, a listener), move
+ * it. False to stop.
+ */
+static bool
+pass(struct feed *f)
+{
+	struct pollfd p[4];
+	int ms = -1, np = 0, dec_i = -1, in_i = -1, out_i, wake_i;
+	int64_t allowed, now = now_ms();
+	uint64_t ev;
+	bool quit, on = listened(&quit);
+
+	if (quit)
+		return false;
+	if (!on) {
+		f->t0 = now; /* the clock starts again with a listener */
+		f->fed = 0;
+	}
+	allowed = (now - f->t0) * RADIO_PCM_RATE / 1000 + RADIO_PCM_AHEAD;
+	if (on && f->off == f->len && st.dec < 0 &&
 	    (now < st.idle_until || next_track() != 0))
 		ms = RADIO_FAIL_PAUSE_MS; /* nothing to play: look later */
-	if (!paused && *pcm_off == *pcm_len && st.dec_out >= 0) {
-		if ((int64_t)*fed < allowed) {
+	if (on && f->off == f->len && st.dec_out >= 0) {
+		if ((int64_t)f->fed < allowed) {
 			dec_i = np;
 			p[np++] = (struct pollfd){st.dec_out, POLLIN, 0};
 		} else {
 			ms = RADIO_TICK_MS;
 		}
 	}
-	if (*pcm_off < *pcm_len) {
+	if (f->off < f->len) {
 		in_i = np;
 		p[np++] = (struct pollfd){st.enc_in, POLLOUT, 0};
 	}
@@ -425,56 +492,25 @@ pass(unsigned char *pcm, size_t *pcm_len, size_t *pcm_off, int64_t *t0,
 		return true;
 	if (p[wake_i].revents != 0)
 		(void)!read(st.wake, &ev, sizeof ev);
-	if (dec_i >= 0 && p[dec_i].revents != 0) {
-		size_t want = RADIO_CHUNK;
-
-		if ((int64_t)want > allowed - (int64_t)*fed)
-			want = (size_t)(allowed - (int64_t)*fed);
-		n = read(st.dec_out, pcm, want);
-		if (n > 0) {
-			*pcm_len = (size_t)n;
-			*pcm_off = 0;
-			st.dec_bytes += (uint64_t)n;
-		} else if (n == 0 || errno != EAGAIN) {
-			track_ended();
-		}
-	}
-	if (in_i >= 0 && p[in_i].revents != 0) {
-		n = write(st.enc_in, pcm + *pcm_off, *pcm_len - *pcm_off);
-		if (n > 0) {
-			*pcm_off += (size_t)n;
-			*fed += (uint64_t)n;
-		} else if (n < 0 && errno != EAGAIN) {
-			log_warn("radio: the encoder stopped: %s",
-				 strerror(errno));
-			return false;
-		}
-	}
-	if (p[out_i].revents != 0) {
-		n = read(st.enc_out, buf, sizeof buf);
-		if (n > 0)
-			append(buf, (size_t)n);
-		else if (n == 0 || errno != EAGAIN) {
-			log_warn("radio: the encoder ended");
-			return false;
-		}
-	}
-	return true;
+	if (dec_i >= 0 && p[dec_i].revents != 0)
+		read_pcm(f, allowed);
+	if (in_i >= 0 && p[in_i].revents != 0 && !write_pcm(f))
+		return false;
+	return p[out_i].revents == 0 || drain();
 }
 
 static void *
 station_main(void *arg)
 {
-	unsigned char *pcm = malloc(RADIO_CHUNK);
-	size_t pcm_len = 0, pcm_off = 0;
-	int64_t t0 = now_ms();
-	uint64_t fed = 0;
+	struct feed *f = calloc(1, sizeof *f);
 
 	(void)arg;
-	if (pcm != NULL)
-		while (pass(pcm, &pcm_len, &pcm_off, &t0, &fed))
+	if (f != NULL) {
+		f->t0 = now_ms();
+		while (pass(f))
 			;
-	free(pcm);
+	}
+	free(f);
 	end_child(&st.dec, &st.dec_out);
 	return NULL;
 }
