@@ -8,8 +8,9 @@
  *   the 30 s track in the child, of which 0.22 s is starting the program
  *   (ffmpeg -version alone), so about 0.7% of a core per real-time stream
  *   once started. The libraries would save the start, once per stream.
- * - First byte: 0.22 to 0.39 s in the child, nearly all of it the start;
- *   within APPS.md's 0.5 s.
+ * - First byte: 0.22 to 0.39 s in the child on a loaded machine (load
+ *   12), 0.13 to 0.15 s of audio through the server at load 4, nearly
+ *   all of it the start; within APPS.md's 0.5 s.
  * - Memory: 10.3 MiB private per child (Private_Dirty); the 30 MiB of
  *   library text is shared by all children. In process it would be the
  *   codec state only, a few MiB.
