@@ -38,21 +38,21 @@ struct config {
 	const char *cert_file;	    /* TLS certificate (PEM), or NULL */
 	const char *key_file;	    /* TLS private key (PEM), or NULL */
 	const char *tls_priorities; /* GnuTLS priority string */
-	const char *token_file;	  /* file holding the shared secret, or NULL */
-	char *token;		  /* the shared secret read from it, or NULL */
-	unsigned threads;	  /* worker loops (loop.h) */
-	unsigned max_clients;	  /* concurrent connections */
-	unsigned max_per_ip;	  /* per client address, 0: no limit */
-	unsigned timeout;	  /* idle connection timeout, seconds */
-	unsigned header_timeout;  /* whole request header, seconds */
-	unsigned rescan;	  /* fallback rescan period, seconds */
-	unsigned conn_memory;	  /* libmicrohttpd memory per connection */
-	unsigned nofile;	  /* the open-file limit */
-	unsigned max_transcodes;  /* ffmpeg children at once (transcode.h) */
-	bool radio;		  /* the station (radio.h) */
-	const char *radio_format; /* mp3 or opus */
-	unsigned radio_bitrate;	  /* kbit/s */
-	bool content_length;	  /* a 200 says Content-Length, not chunked */
+	const char *token_file;	 /* file holding the shared secret, or NULL */
+	char *token;		 /* the shared secret read from it, or NULL */
+	unsigned threads;	 /* worker loops (loop.h) */
+	unsigned max_clients;	 /* concurrent connections */
+	unsigned max_per_ip;	 /* per client address, 0: no limit */
+	unsigned timeout;	 /* idle connection timeout, seconds */
+	unsigned header_timeout; /* whole request header, seconds */
+	unsigned rescan;	 /* fallback rescan period, seconds */
+	unsigned conn_memory;	 /* libmicrohttpd memory per connection */
+	unsigned nofile;	 /* the open-file limit */
+	unsigned max_transcodes; /* ffmpeg children at once (transcode.h) */
+	bool radio;		 /* the station (radio.h) */
+	const char *radio_fmt;	 /* its format: mp3 or opus */
+	unsigned radio_bitrate;	 /* its kbit/s */
+	bool content_length;	 /* a 200 says Content-Length, not chunked */
 	int verbose;
 };
 

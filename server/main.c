@@ -451,7 +451,7 @@ defaults(struct config *cfg)
 	cfg->conn_memory = CONFIG_CONN_MEMORY;
 	cfg->tls_priorities = CONFIG_TLS_PRIORITIES;
 	cfg->max_transcodes = TRANSCODE_DEFAULT_PER_CORE * cfg->threads;
-	cfg->radio_format = "mp3";
+	cfg->radio_fmt = "mp3";
 	cfg->radio_bitrate = RADIO_DEFAULT_BITRATE;
 }
 

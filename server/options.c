@@ -66,7 +66,7 @@ static const struct opt opts[] = {
 	NUM("conn-memory", 0, conn_memory, 8192, 16 << 20),
 	NUM("max-transcodes", 0, max_transcodes, 1, 100000),
 	FLAG("radio", radio),
-	STR("radio-format", 0, radio_format),
+	STR("radio-format", 0, radio_fmt),
 	NUM("radio-bitrate", 0, radio_bitrate, 8, 320),
 	FLAG("content-length", content_length),
 	{"verbose", 'v', OPT_COUNT, offsetof(struct config, verbose), 0, 0},
@@ -84,10 +84,9 @@ static const char usage_text[] =
 	"                 [--cors ORIGIN] [--state-dir DIR]\n"
 	"                 [--cert FILE --key FILE] [--tls-priorities STR]\n"
 	"                 [--token-file FILE] [--conn-memory BYTES]\n"
-	"                 [--content-length] [--users FILE]\n"
 	"                 [--max-transcodes N] [--radio]\n"
 	"                 [--radio-format mp3|opus] [--radio-bitrate N]\n"
-	"                 [-v] [-h]\n"
+	"                 [--content-length] [--users FILE] [-v] [-h]\n"
 	"                 [--version]\n"
 	"Serves the music in DIR (default ./library) over HTTP on PORT\n"
 	"(default 3456; 0 picks a free one). See as_server(1).\n";
@@ -188,12 +187,12 @@ check(int argc, char **argv, const struct config *cfg)
 		      stderr);
 		exit(2);
 	}
-	if (strcmp(cfg->radio_format, "mp3") != 0 &&
-	    strcmp(cfg->radio_format, "opus") != 0) {
+	if (strcmp(cfg->radio_fmt, "mp3") != 0 &&
+	    strcmp(cfg->radio_fmt, "opus") != 0) {
 		fprintf(stderr,
 			"as_server: --radio-format '%s': expected mp3 or "
 			"opus\n",
-			cfg->radio_format);
+			cfg->radio_fmt);
 		exit(2);
 	}
 	if (optind < argc) {

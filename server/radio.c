@@ -520,8 +520,8 @@ radio_start(const struct config *cfg, struct library *lib, struct loops *loops)
 {
 	if (!cfg->radio)
 		return 0;
-	st.opus = cfg->radio_format != NULL &&
-		  strcmp(cfg->radio_format, "opus") == 0;
+	st.opus =
+		cfg->radio_fmt != NULL && strcmp(cfg->radio_fmt, "opus") == 0;
 	st.bitrate = cfg->radio_bitrate;
 	st.lib = lib;
 	st.loops = loops;
