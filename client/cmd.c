@@ -12,6 +12,7 @@
 #include "args.h"
 #include "fetch.h"
 #include "get.h"
+#include "parse.h"
 #include "stream.h"
 #include "xmalloc.h"
 
@@ -23,6 +24,9 @@
  * an index another file's name.
  */
 #define CMD_LIST_FRESH_SECONDS 2
+/* stream --bitrate: what the server transcodes to (APPS.md). */
+#define CMD_BITRATE_MIN 8
+#define CMD_BITRATE_MAX 320
 
 static enum cmd_retval cmd_list_exec(struct client *, int, char **);
 static enum cmd_retval cmd_get_exec(struct client *, int, char **);
@@ -37,7 +41,8 @@ static const struct cmd_entry cmd_table[] = {
 	{"get", "<index>", 1, 1,
 	 "save a track under the library directory (resumes a .part)",
 	 cmd_get_exec},
-	{"stream", "<index>", 1, 1, "play a track through the player",
+	{"stream", "[--bitrate N] <index>", 1, 3,
+	 "play a track through the player (--bitrate: as mp3 at N kbit/s)",
 	 cmd_stream_exec},
 	{"stream+", "<index>", 1, 1,
 	 "play a track and save it, with one request", cmd_stream_plus_exec},
@@ -273,9 +278,9 @@ cmd_get_exec(struct client *c, int argc, char **argv)
 	return fflush(stdout) == 0 ? CMD_OK : CMD_ERROR;
 }
 
-/* stream and stream+. */
+/* stream and stream+; bitrate: transcoded to mp3, 0: the file. */
 static enum cmd_retval
-cmd_play(struct client *c, char **argv, bool save)
+cmd_play(struct client *c, char **argv, bool save, unsigned bitrate)
 {
 	const struct track *t = NULL;
 	enum cmd_retval rv = cmd_track(c, cmd_find(argv[0]), argv[1], &t);
@@ -283,7 +288,7 @@ cmd_play(struct client *c, char **argv, bool save)
 
 	if (rv != CMD_OK)
 		return rv;
-	if (send_and_process_stream_request(c, t, save, &cause) < 0) {
+	if (send_and_process_stream_request(c, t, save, bitrate, &cause) < 0) {
 		cmd_error("%s %" PRIu64 ": %s", argv[0], t->index, cause);
 		free(cause);
 		return CMD_ERROR;
@@ -291,18 +296,33 @@ cmd_play(struct client *c, char **argv, bool save)
 	return fflush(stdout) == 0 ? CMD_OK : CMD_ERROR;
 }
 
+/*
+ * stream [--bitrate N] <index>: N in kbit/s, CMD_BITRATE_MIN to
+ * CMD_BITRATE_MAX, as the server takes it.
+ */
 static enum cmd_retval
 cmd_stream_exec(struct client *c, int argc, char **argv)
 {
-	(void)argc;
-	return cmd_play(c, argv, false);
+	char *args[2] = {argv[0], argv[argc - 1]};
+	uint64_t n = 0;
+
+	if (argc == 3 || (argc == 4 && strcmp(argv[1], "--bitrate") != 0))
+		return cmd_usage(cmd_find(argv[0]));
+	if (argc == 4 && (parse_u64_str(argv[2], &n) != PARSE_OK ||
+			  n < CMD_BITRATE_MIN || n > CMD_BITRATE_MAX)) {
+		cmd_error("stream: --bitrate '%s': expected kbit/s from %d to "
+			  "%d",
+			  argv[2], CMD_BITRATE_MIN, CMD_BITRATE_MAX);
+		return CMD_USAGE;
+	}
+	return cmd_play(c, args, false, (unsigned)n);
 }
 
 static enum cmd_retval
 cmd_stream_plus_exec(struct client *c, int argc, char **argv)
 {
 	(void)argc;
-	return cmd_play(c, argv, true);
+	return cmd_play(c, argv, true, 0);
 }
 
 static enum cmd_retval

@@ -32,7 +32,8 @@ struct stream {
 	struct dynbuf buf;
 	struct player player;
 	struct save_file file;
-	bool saving; /* stream+: the file reader was opened */
+	bool saving;	  /* stream+: the file reader was opened */
+	unsigned bitrate; /* kbit/s of an mp3 transcode, 0: the file */
 	/* The request in flight (or the last one). */
 	CURL *easy; /* NULL between a broken request and the next */
 	struct curl_slist *headers; /* its Range and If-Range */
@@ -346,10 +347,17 @@ stream_check_done(struct stream *s)
 static int
 stream_request(struct stream *s, char **cause)
 {
-	char path[32];
-	bool range = s->received > 0 || s->t->size > 0;
+	char path[80];
+	/* A transcode has no ranges: the server answers 200 to any. */
+	bool range = s->bitrate == 0 && (s->received > 0 || s->t->size > 0);
+	size_t n;
 
 	fetch_track_path(s->t->index, path, sizeof(path));
+	n = strlen(path);
+	if (s->bitrate > 0 &&
+	    snprintf(path + n, sizeof(path) - n, "?format=mp3&bitrate=%u",
+		     s->bitrate) < 0)
+		abort();
 	s->easy = fetch_easy(s->c, path, s->errbuf);
 	curl_slist_free_all(s->headers);
 	s->headers =
@@ -585,7 +593,8 @@ stream_finish(struct stream *s)
 	} else {
 		why = stream_join(why, stream_commit(s, ok));
 	}
-	if (why == NULL && s->played < s->t->size && !s->saving)
+	if (why == NULL && s->played < s->t->size && !s->saving &&
+	    s->bitrate == 0)
 		fprintf(stderr,
 			"as_client: the player ended after %" PRIu64
 			" of %" PRIu64 " bytes\n",
@@ -595,13 +604,14 @@ stream_finish(struct stream *s)
 
 int
 send_and_process_stream_request(struct client *c, const struct track *t,
-				bool save, char **cause)
+				bool save, unsigned bitrate, char **cause)
 {
 	struct stream *s = xcalloc(1, sizeof(*s));
 	int ret = -1;
 
 	s->c = c;
 	s->t = t;
+	s->bitrate = save ? 0 : bitrate;
 	s->player.pid = -1;
 	s->player.fd = -1;
 	s->file.fd = -1;

@@ -18,11 +18,13 @@
 
 /*
  * Play track t through c->player, saving it too when save is true. Waits
- * for the player to end. 0 when the audio was delivered (or the player
- * chose to stop with status 0) and, with save, the file saved; else -1
+ * for the player to end. bitrate > 0 (without save): the server
+ * transcodes it to mp3 at that many kbit/s (APPS.md); one request, as a
+ * transcode cannot resume mid-way. 0 when the audio was delivered (or the
+ * player chose to stop with status 0) and, with save, the file saved; else -1
  * with *cause set (caller frees).
  */
 int send_and_process_stream_request(struct client *c, const struct track *t,
-				    bool save, char **cause);
+				    bool save, unsigned bitrate, char **cause);
 
 #endif

@@ -49,6 +49,10 @@ struct config {
 	unsigned rescan;	 /* fallback rescan period, seconds */
 	unsigned conn_memory;	 /* libmicrohttpd memory per connection */
 	unsigned nofile;	 /* the open-file limit */
+	unsigned max_transcodes; /* ffmpeg children at once (transcode.h) */
+	bool radio;		 /* the station (radio.h) */
+	const char *radio_fmt;	 /* its format: mp3 or opus */
+	unsigned radio_bitrate;	 /* its kbit/s */
 	bool content_length;	 /* a 200 says Content-Length, not chunked */
 	bool dlna;		 /* the UPnP AV media server (dlna.h) */
 	const char *dlna_name;	 /* its friendly name, NULL: the default */

@@ -234,6 +234,19 @@ loops_alive(struct loops *l)
 }
 
 void
+loops_wake(struct loops *l, struct MHD_Daemon *d)
+{
+	unsigned i;
+
+	for (i = 0; i < l->n; i++) {
+		if (l->loop[i].d == d) {
+			loop_wake(&l->loop[i]);
+			return;
+		}
+	}
+}
+
+void
 loops_stop(struct loops *l)
 {
 	struct loop *lp;

@@ -48,6 +48,14 @@ void loops_add(struct loops *l, int fd, const struct sockaddr *addr,
  */
 bool loops_alive(struct loops *l);
 
+/*
+ * Wake the loop that runs daemon d (one of l's) for a pass, from any
+ * thread: without a thread of its own, libmicrohttpd has no channel to
+ * signal a connection resumed with MHD_resume_connection, and takes it up
+ * at the next MHD_run of its loop. No other loop wakes.
+ */
+void loops_wake(struct loops *l, struct MHD_Daemon *d);
+
 /* Stop the loops, then their daemons (every connection closes). NULL-safe. */
 void loops_stop(struct loops *l);
 

@@ -39,6 +39,8 @@
 #include "parse.h"
 #include "serve.h"
 #include "routes.h"
+#include "radio.h"
+#include "transcode.h"
 
 #define LISTEN_BACKLOG 4096
 
@@ -370,8 +372,10 @@ start_daemon(void *cls, unsigned i)
 {
 	const struct daemon_args *a = cls;
 	const struct config *cfg = a->cfg;
+	/* ALLOW_SUSPEND_RESUME: transcodes wait on their encoder that way
+	 * (transcode.c), and a resume wakes this daemon's loop. */
 	unsigned flags = MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG |
-			 MHD_USE_NO_LISTEN_SOCKET;
+			 MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME;
 	unsigned limit = cfg->max_clients / cfg->threads +
 			 (i < cfg->max_clients % cfg->threads ? 1 : 0);
 	struct MHD_OptionItem tls_ops[] = {
@@ -466,6 +470,9 @@ defaults(struct config *cfg)
 	cfg->rescan = CONFIG_DEFAULT_RESCAN;
 	cfg->conn_memory = CONFIG_CONN_MEMORY;
 	cfg->tls_priorities = CONFIG_TLS_PRIORITIES;
+	cfg->max_transcodes = TRANSCODE_DEFAULT_PER_CORE * cfg->threads;
+	cfg->radio_fmt = "mp3";
+	cfg->radio_bitrate = RADIO_DEFAULT_BITRATE;
 }
 
 /*
@@ -556,6 +563,11 @@ main(int argc, char **argv)
 					 : "");
 		goto out;
 	}
+	if (transcode_init(cfg.max_transcodes, loops) != 0 ||
+	    radio_start(&cfg, lib, loops) != 0) {
+		fprintf(stderr, "as_server: out of memory or threads\n");
+		goto out;
+	}
 	acc = acceptor_start(fd, loops);
 	fd = -1; /* the acceptor owns it now */
 	if (acc == NULL) {
@@ -582,7 +594,11 @@ main(int argc, char **argv)
 out:
 	dlna_stop(dlna); /* ssdp:byebye while /stream still answers */
 	acceptor_stop(acc);
+	transcode_stop();
+	radio_stop();
 	loops_stop(loops);
+	transcode_free();
+	radio_free();
 	if (fd >= 0)
 		close(fd);
 	guard_stop();

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "parse.h"
 
@@ -64,6 +65,10 @@ static const struct opt opts[] = {
 	STR("tls-priorities", 0, tls_priorities),
 	STR("token-file", 0, token_file),
 	NUM("conn-memory", 0, conn_memory, 8192, 16 << 20),
+	NUM("max-transcodes", 0, max_transcodes, 1, 100000),
+	FLAG("radio", radio),
+	STR("radio-format", 0, radio_fmt),
+	NUM("radio-bitrate", 0, radio_bitrate, 8, 320),
 	FLAG("content-length", content_length),
 	FLAG("dlna", dlna),
 	STR("dlna-name", 0, dlna_name),
@@ -83,6 +88,8 @@ static const char usage_text[] =
 	"                 [--cors ORIGIN] [--state-dir DIR]\n"
 	"                 [--cert FILE --key FILE] [--tls-priorities STR]\n"
 	"                 [--token-file FILE] [--conn-memory BYTES]\n"
+	"                 [--max-transcodes N] [--radio]\n"
+	"                 [--radio-format mp3|opus] [--radio-bitrate N]\n"
 	"                 [--content-length] [--users FILE]\n"
 	"                 [--database sqlite:FILE|postgresql://...]\n"
 	"                 [--dlna [--dlna-name NAME] [--dlna-interface IF]]\n"
@@ -191,6 +198,14 @@ check(int argc, char **argv, const struct config *cfg)
 		fputs("as_server: --dlna-name and --dlna-interface set up "
 		      "--dlna: add --dlna\n",
 		      stderr);
+		exit(2);
+	}
+	if (strcmp(cfg->radio_fmt, "mp3") != 0 &&
+	    strcmp(cfg->radio_fmt, "opus") != 0) {
+		fprintf(stderr,
+			"as_server: --radio-format '%s': expected mp3 or "
+			"opus\n",
+			cfg->radio_fmt);
 		exit(2);
 	}
 	if (optind < argc) {

@@ -93,5 +93,8 @@ extern const struct route route_metrics;
 extern const struct route route_page;
 extern const struct route route_stream;
 extern const struct route route_rest;
+extern const struct route route_radio;
+extern const struct route route_radio_now;
+extern const struct route route_radio_m3u;
 
 #endif

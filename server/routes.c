@@ -29,9 +29,9 @@
 /* Every route, in the order they are tried. */
 static const struct route *const table[] = {
 	&route_health, /* no token */
-	&route_stream,	&route_list, &route_list_m3u,
-	&route_page,	&route_art,  &route_rest, /* its own authentication */
-	&route_metrics,
+	&route_stream,	&route_list,  &route_list_m3u,	&route_page,
+	&route_art,	&route_rest, /* its own authentication */
+	&route_metrics, &route_radio, &route_radio_now, &route_radio_m3u,
 };
 #define ROUTE_COUNT (sizeof table / sizeof table[0])
 

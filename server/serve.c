@@ -31,6 +31,7 @@
 #include "ofile.h"
 #include "precond.h"
 #include "range.h"
+#include "transcode.h"
 
 /*
  * Reader streams read at most STREAM_BUDGET / (streams running) bytes at a
@@ -60,6 +61,7 @@ struct opened {
 	struct ofile *of;
 	struct stat st;
 	const char *type;
+	double duration; /* seconds, < 0 when unknown */
 	uint64_t index;
 	char etag[PRECOND_ETAG_LEN];
 	char path[PATH_MAX];
@@ -235,6 +237,7 @@ open_track(struct request *rq, uint64_t index, struct opened *o,
 	}
 	http_copy(o->path, sizeof o->path, snap->tracks[index].path);
 	o->type = snap->tracks[index].type;
+	o->duration = snap->tracks[index].duration;
 	o->index = index;
 	dev = snap->tracks[index].dev;
 	ino = snap->tracks[index].ino;
@@ -519,6 +522,12 @@ serve_track(struct request *rq, uint64_t index, const struct serve_opts *opts)
 
 	if (open_track(rq, index, &o, &ret) != 0)
 		return ret;
+	if (opts->tc != NULL &&
+	    !transcode_fits(opts->tc, o.type, (uint64_t)o.st.st_size,
+			    o.duration)) {
+		ret = transcode_answer(rq, o.of->fd, opts->tc, o.duration);
+		goto out;
+	}
 	if (precond_failed(
 		    http_header(rq, MHD_HTTP_HEADER_IF_MATCH),
 		    http_header(rq, MHD_HTTP_HEADER_IF_UNMODIFIED_SINCE),

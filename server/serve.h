@@ -15,8 +15,12 @@
 
 #include "route.h"
 
+struct transcode_req;
+
 struct serve_opts {
 	bool download; /* Content-Disposition: attachment with the name */
+	/* Transcoding asked for (transcode.h), or NULL: the file as is. */
+	const struct transcode_req *tc;
 };
 
 /*

@@ -510,10 +510,16 @@ def check_media(lib, path):
     result(status == 200 and body == want and "attachment" in
            headers.get("Content-Disposition", ""), "download")
     status, headers, body = call("stream", {"id": lib["song"],
-                                            "maxBitRate": 64,
+                                            "maxBitRate": 320,
                                             "format": "mp3"})
-    result(status == 200 and body == want, "stream with maxBitRate/format "
-           "(raw for now)")
+    result(status == 200 and body == want, "stream: an mp3 that fits "
+           "maxBitRate is sent as it is")
+    status, headers, body = call("stream", {"id": lib["song"],
+                                            "maxBitRate": 8,
+                                            "format": "mp3"})
+    result(status == 200 and headers.get("Content-Type") == "audio/mpeg"
+           and headers.get("Accept-Ranges") == "none" and body != want,
+           "stream: maxBitRate below the file's transcodes")
     expect_error("stream", {"id": "tr-0000000000000000"}, 70,
                  "stream of an unknown id")
     expect_error("stream", {}, 10, "stream without id")
