@@ -23,7 +23,7 @@ ADDR_S=169.254.77.1
 PY="python3 $top_srcdir/tests/dlna.py"
 
 [ "$(id -u)" = 0 ] || bail "needs root for network namespaces (CI runs as root)"
-for c in ip gssdp-discover minidlnad python3 curl; do
+for c in ip nsenter gssdp-discover minidlnad python3 curl; do
 	command -v "$c" >/dev/null ||
 		bail "$c is missing: run .ci/deps (iproute2 gupnp-tools minidlna)"
 done
@@ -36,14 +36,23 @@ cleanup() {
 trap cleanup EXIT
 
 # in_s/in_c CMD...: run CMD on the server host / the renderer host.
-in_s() { ip netns exec "$NS_S" "$@"; }
-in_c() { ip netns exec "$NS_C" "$@"; }
+in_s() { netns "$NS_S" "$@"; }
+in_c() { netns "$NS_C" "$@"; }
 
 # Two hosts, one link; no duplicate address detection, so the IPv6
 # link-local addresses libupnp binds are usable at once.
+# netns NAME CMD...: CMD in namespace NAME's network only. nsenter, not
+# `ip netns exec`, which also remounts /sys and so fails where / is not
+# a mount point (a chroot, some containers). What runs in the background
+# calls nsenter itself, so that $! is the program (nsenter execs it).
+netns() {
+	_ns=$1
+	shift
+	nsenter --net="/var/run/netns/$_ns" -- "$@"
+}
 ip netns add "$NS_S" && ip netns add "$NS_C" || bail "cannot make namespaces"
 for n in "$NS_S" "$NS_C"; do
-	ip netns exec "$n" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
+	netns "$n" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
 		net.ipv6.conf.all.accept_dad=0 || bail "sysctl in $n"
 done
 ip link add name vS netns "$NS_S" type veth peer name vC netns "$NS_C" ||
@@ -91,7 +100,7 @@ r=$?
 [ $r = 2 ] && grep -q 'add --dlna' "$T/bad.log"
 ok $? "--dlna-name without --dlna: exit 2 and why ($r)"
 
-ip netns exec "$NS_S" "$AS_SERVER" -l "$LIB" -p 0 --port-file "$T/port" \
+nsenter --net="/var/run/netns/$NS_S" -- "$AS_SERVER" -l "$LIB" -p 0 --port-file "$T/port" \
 	--state-dir "$T/state" --token-file "$T/token" --dlna \
 	--dlna-interface vS --dlna-name 'as test & co' >"$T/server.log" 2>&1 &
 SERVER_PID=$!
@@ -160,7 +169,7 @@ ok $r "GetSystemUpdateID says $ID1"
 
 # A file added: the watcher (or SIGHUP) rescans, SystemUpdateID changes.
 # A control point subscribed to the ContentDirectory's events (GENA).
-ip netns exec "$NS_C" python3 "$top_srcdir/tests/dlna.py" events "$LOC" \
+nsenter --net="/var/run/netns/$NS_C" -- python3 "$top_srcdir/tests/dlna.py" events "$LOC" \
 	169.254.77.2 "$T/events" 30 >"$T/events.err" 2>&1 &
 EV=$!
 track "$EV"
@@ -271,7 +280,7 @@ ok $? "after junk SOAP ($junk) and junk SSDP the server is up and answers"
 
 # Shutdown: ssdp:byebye, seen by a control point that knew the server
 # (GSSDP reports a byebye only for a resource it has seen).
-ip netns exec "$NS_C" stdbuf -oL gssdp-discover -i vC -n 20 -m all \
+nsenter --net="/var/run/netns/$NS_C" -- stdbuf -oL gssdp-discover -i vC -n 20 -m all \
 	-t "$MS" >"$T/bye" 2>&1 &
 BYE=$!
 track "$BYE"
@@ -299,7 +308,7 @@ port=8200
 friendly_name=minidlna under test
 inotify=no
 EOF
-ip netns exec "$NS_S" minidlnad -d -f "$T/minidlna.conf" -P "$T/mdb/pid" >"$T/mdb/out" 2>&1 &
+nsenter --net="/var/run/netns/$NS_S" -- minidlnad -d -f "$T/minidlna.conf" -P "$T/mdb/pid" >"$T/mdb/out" 2>&1 &
 track $!
 mloc() { MLOC=$(discover uuid:) && [ -n "$MLOC" ]; }
 wait_for 10 mloc

@@ -41,9 +41,18 @@ wait_for() {
 }
 
 [ "$(id -u)" = 0 ] || { echo "dlna bench: needs root" >&2; exit 1; }
+# netns NAME CMD...: CMD in namespace NAME's network only. nsenter, not
+# `ip netns exec`, which also remounts /sys and so fails where / is not
+# a mount point (a chroot, some containers). What runs in the background
+# calls nsenter itself, so that $! is the program (nsenter execs it).
+netns() {
+	_ns=$1
+	shift
+	nsenter --net="/var/run/netns/$_ns" -- "$@"
+}
 ip netns add "$NS_S" && ip netns add "$NS_C" || exit 1
 for n in "$NS_S" "$NS_C"; do
-	ip netns exec "$n" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
+	netns "$n" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
 		net.ipv6.conf.all.accept_dad=0
 	ip -n "$n" link set lo up
 done
@@ -71,19 +80,19 @@ done
 
 # page SERVER CONTROL ID: REPS Browse calls; prints "SERVER median max".
 page() {
-	echo "$1 $(ip netns exec "$NS_C" $PY bench "$2" "$3" 5000 100 "$REPS")"
+	echo "$1 $(netns "$NS_C" $PY bench "$2" "$3" 5000 100 "$REPS")"
 }
 
-ip netns exec "$NS_S" "$AS_SERVER" -l "$W/lib" -p 0 --port-file "$W/port" \
+nsenter --net="/var/run/netns/$NS_S" -- "$AS_SERVER" -l "$W/lib" -p 0 --port-file "$W/port" \
 	--state-dir "$W/state" --access-log off --dlna --dlna-interface vS \
 	>"$W/as.log" 2>&1 &
 PIDS="$PIDS $!"
 wait_for 60 test -s "$W/port" || { cat "$W/as.log"; exit 1; }
-LOC=$(ip netns exec "$NS_C" gssdp-discover -i vC -n 2 \
+LOC=$(netns "$NS_C" gssdp-discover -i vC -n 2 \
 	-t urn:schemas-upnp-org:device:MediaServer:1 2>/dev/null |
 	sed -n 's/.*Location: *//p' | head -n 1)
-CTL=$(ip netns exec "$NS_C" $PY control "$LOC") || exit 1
-full() { ip netns exec "$NS_C" $PY call "$CTL" Browse ObjectID=all \
+CTL=$(netns "$NS_C" $PY control "$LOC") || exit 1
+full() { netns "$NS_C" $PY call "$CTL" Browse ObjectID=all \
 	BrowseFlag=BrowseDirectChildren Filter='*' StartingIndex=0 \
 	RequestedCount=1 SortCriteria= | grep -q "^TotalMatches=$N\$"; }
 wait_for 120 full || { echo "dlna bench: ours never had $N" >&2; exit 1; }
@@ -99,11 +108,11 @@ network_interface=vS
 port=8200
 inotify=no
 EOC
-ip netns exec "$NS_S" minidlnad -d -f "$W/minidlna.conf" -P "$W/mdb.pid" \
+nsenter --net="/var/run/netns/$NS_S" -- minidlnad -d -f "$W/minidlna.conf" -P "$W/mdb.pid" \
 	>"$W/minidlna.log" 2>&1 &
 PIDS="$PIDS $!"
 MCTL=http://169.254.78.1:8200/ctl/ContentDir
-mfull() { ip netns exec "$NS_C" $PY call "$MCTL" Browse ObjectID='1$4' \
+mfull() { netns "$NS_C" $PY call "$MCTL" Browse ObjectID='1$4' \
 	BrowseFlag=BrowseDirectChildren Filter='*' StartingIndex=0 \
 	RequestedCount=1 SortCriteria= | grep -q "^TotalMatches=$N\$"; }
 wait_for 300 mfull || { echo "dlna bench: minidlna never had $N" >&2; exit 1; }
