@@ -15,6 +15,9 @@ set -u
 : "${top_builddir:=$top_srcdir}"
 : "${AS_SERVER:=$top_builddir/server/as_server}"
 : "${AS_CLIENT:=$top_builddir/client/as_client}"
+# The sanitizer run: other projects' leaks are not ours (tests/lsan.supp).
+LSAN_OPTIONS="suppressions=$top_srcdir/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/as-test.XXXXXX")
 _tap_n=0
