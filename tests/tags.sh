@@ -381,7 +381,9 @@ rm -rf "$T/state"
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 log_from=$(($(wc -l <"$T/server.log") + 1))
 t0=$(now_ms)
-start_server -l "$B" --state-dir "$T/state" -v
+# --rescan 3600: only the watcher may rescan here (the periodic rescan
+# would come within a slow sanitizer build's reading).
+start_server -l "$B" --state-dir "$T/state" -v --rescan 3600
 t1=$(now_ms)
 diag "10,000 tracks: port file after $((t1 - t0)) ms"
 # The JSON listing first, right after the start: some titles still null
@@ -400,8 +402,12 @@ all_tagged() {
 	curl_ -o "$T/list.json" "$URL/list?format=json" &&
 		[ "$(py nulltitles "$T/list.json")" -eq 0 ] && cache_written
 }
-wait_for 40 all_tagged
-ok $? "10,000 tracks: every title arrives and the cache is saved (40 s)"
+# A deadline, not a speed goal (tests/bench has those): 40 s, 120 s in a
+# sanitizer build, which reads tags about three times slower.
+tag_s=40
+sanitized && tag_s=120
+wait_for "$tag_s" all_tagged
+ok $? "10,000 tracks: every title arrives and the cache is saved ($tag_s s)"
 t4=$(now_ms)
 diag "10,000 tracks: all tagged $((t4 - t1)) ms after the port file"
 # Reading a file's tags must not look like a change to it (-v logs every
