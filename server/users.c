@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "parse.h"
+
 #define CAUSE_MAX 256
 #define TOKEN_HEX_LEN (2 * MD5_DIGEST_SIZE)
 
@@ -289,18 +291,6 @@ same_bytes(const unsigned char *a, size_t alen, const unsigned char *b,
 	return diff == 0;
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode hex into out (cap bytes); the length, or -1 when it is not. */
 static long
 hex_decode(const char *hex, unsigned char *out, size_t cap)
@@ -310,7 +300,8 @@ hex_decode(const char *hex, unsigned char *out, size_t cap)
 	if (len % 2 != 0 || len / 2 > cap)
 		return -1;
 	for (i = 0; i < len / 2; i++) {
-		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+		int hi = parse_hex_digit(hex[2 * i]),
+		    lo = parse_hex_digit(hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;
