@@ -4,7 +4,6 @@
  */
 #include "metrics.h"
 
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include <microhttpd.h>
 
 #include "parse.h"
+#include "strbuf.h"
 
 #define METRICS_TEXT_MAX (64 * 1024) /* bytes of one exposition */
 #define PROC_STAT_MAX 4096	     /* bytes of /proc/self/stat we read */
@@ -138,39 +138,15 @@ metrics_scan(double seconds, int ok)
 			      memory_order_relaxed);
 }
 
-/* The exposition being written: a buffer of METRICS_TEXT_MAX at most. */
-struct out {
-	char *buf;
-	size_t len;
-	bool full;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-put(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (o->full)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->len, METRICS_TEXT_MAX - o->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= METRICS_TEXT_MAX - o->len)
-		o->full = true;
-	else
-		o->len += (size_t)n;
-}
-
 /* The HELP and TYPE lines of a metric family. */
 static void
-family(struct out *o, const char *name, const char *type, const char *help)
+family(struct strbuf *o, const char *name, const char *type, const char *help)
 {
-	put(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	strbuf_fmt(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 static void
-put_routes(struct out *o)
+put_routes(struct strbuf *o)
 {
 	unsigned i, c;
 
@@ -178,73 +154,79 @@ put_routes(struct out *o)
 	       "Requests answered, by route and status class.");
 	for (i = 0; i < m.routes; i++)
 		for (c = 0; c < STATUS_CLASSES; c++)
-			put(o,
-			    "as_requests_total{route=\"%s\",code=\"%s\"} "
-			    "%ju\n",
-			    m.route[i].path, class_label[c],
-			    (uintmax_t)GET(m.route[i].requests[c]));
+			strbuf_fmt(
+				o,
+				"as_requests_total{route=\"%s\",code=\"%s\"} "
+				"%ju\n",
+				m.route[i].path, class_label[c],
+				(uintmax_t)GET(m.route[i].requests[c]));
 	family(o, "as_response_bytes_total", "counter",
 	       "Body bytes handed to the connections, by route.");
 	for (i = 0; i < m.routes; i++)
-		put(o, "as_response_bytes_total{route=\"%s\"} %ju\n",
-		    m.route[i].path, (uintmax_t)GET(m.route[i].bytes));
+		strbuf_fmt(o, "as_response_bytes_total{route=\"%s\"} %ju\n",
+			   m.route[i].path, (uintmax_t)GET(m.route[i].bytes));
 	family(o, "as_requests_in_flight", "gauge",
 	       "Requests being answered now, by route.");
 	for (i = 0; i < m.routes; i++)
-		put(o, "as_requests_in_flight{route=\"%s\"} %jd\n",
-		    m.route[i].path, (intmax_t)GET(m.route[i].in_flight));
+		strbuf_fmt(o, "as_requests_in_flight{route=\"%s\"} %jd\n",
+			   m.route[i].path,
+			   (intmax_t)GET(m.route[i].in_flight));
 }
 
 static void
-put_streams(struct out *o)
+put_streams(struct strbuf *o)
 {
 	unsigned k;
 
 	family(o, "as_streams_open", "gauge", "Streams running now, by kind.");
 	for (k = 0; k < METRICS_STREAM_KINDS; k++)
-		put(o, "as_streams_open{kind=\"%s\"} %jd\n", stream_label[k],
-		    (intmax_t)GET(m.streams[k]));
+		strbuf_fmt(o, "as_streams_open{kind=\"%s\"} %jd\n",
+			   stream_label[k], (intmax_t)GET(m.streams[k]));
 	family(o, "as_streams_total", "counter", "Streams started, by kind.");
 	for (k = 0; k < METRICS_STREAM_KINDS; k++)
-		put(o, "as_streams_total{kind=\"%s\"} %ju\n", stream_label[k],
-		    (uintmax_t)GET(m.streams_total[k]));
+		strbuf_fmt(o, "as_streams_total{kind=\"%s\"} %ju\n",
+			   stream_label[k],
+			   (uintmax_t)GET(m.streams_total[k]));
 	family(o, "as_radio_listeners", "gauge",
 	       "Listeners of the radio now.");
-	put(o, "as_radio_listeners %jd\n",
-	    (intmax_t)GET(m.streams[METRICS_STREAM_RADIO]));
+	strbuf_fmt(o, "as_radio_listeners %jd\n",
+		   (intmax_t)GET(m.streams[METRICS_STREAM_RADIO]));
 }
 
 static void
-put_server(struct out *o, const struct metrics_library *lib)
+put_server(struct strbuf *o, const struct metrics_library *lib)
 {
 	family(o, "as_build_info", "gauge",
 	       "The build: version and libmicrohttpd's version; always 1.");
-	put(o, "as_build_info{version=\"%s\",libmicrohttpd=\"%s\"} 1\n",
-	    PACKAGE_VERSION, MHD_get_version());
+	strbuf_fmt(o, "as_build_info{version=\"%s\",libmicrohttpd=\"%s\"} 1\n",
+		   PACKAGE_VERSION, MHD_get_version());
 	family(o, "as_connections_open", "gauge", "Connections open now.");
-	put(o, "as_connections_open %jd\n", (intmax_t)GET(m.connections));
+	strbuf_fmt(o, "as_connections_open %jd\n",
+		   (intmax_t)GET(m.connections));
 	family(o, "as_connections_total", "counter", "Connections accepted.");
-	put(o, "as_connections_total %ju\n",
-	    (uintmax_t)GET(m.connections_total));
+	strbuf_fmt(o, "as_connections_total %ju\n",
+		   (uintmax_t)GET(m.connections_total));
 	family(o, "as_read_errors_total", "counter",
 	       "Reads of a track that failed or came up short mid-answer.");
-	put(o, "as_read_errors_total %ju\n", (uintmax_t)GET(m.read_errors));
+	strbuf_fmt(o, "as_read_errors_total %ju\n",
+		   (uintmax_t)GET(m.read_errors));
 	family(o, "as_library_tracks", "gauge", "Tracks in the library.");
-	put(o, "as_library_tracks %ju\n", (uintmax_t)lib->tracks);
+	strbuf_fmt(o, "as_library_tracks %ju\n", (uintmax_t)lib->tracks);
 	family(o, "as_library_generation", "gauge",
 	       "The library table's generation; changes with the table.");
-	put(o, "as_library_generation %ju\n", (uintmax_t)lib->generation);
+	strbuf_fmt(o, "as_library_generation %ju\n",
+		   (uintmax_t)lib->generation);
 	family(o, "as_library_scans_total", "counter",
 	       "Whole-library scans, the first one included.");
-	put(o, "as_library_scans_total %ju\n", (uintmax_t)GET(m.scans));
+	strbuf_fmt(o, "as_library_scans_total %ju\n", (uintmax_t)GET(m.scans));
 	family(o, "as_library_scan_failures_total", "counter",
 	       "Whole-library scans that could not read the folder.");
-	put(o, "as_library_scan_failures_total %ju\n",
-	    (uintmax_t)GET(m.scan_failures));
+	strbuf_fmt(o, "as_library_scan_failures_total %ju\n",
+		   (uintmax_t)GET(m.scan_failures));
 	family(o, "as_library_last_scan_duration_seconds", "gauge",
 	       "How long the last whole-library scan took.");
-	put(o, "as_library_last_scan_duration_seconds %.6f\n",
-	    (double)GET(m.last_scan_us) / 1e6);
+	strbuf_fmt(o, "as_library_last_scan_duration_seconds %.6f\n",
+		   (double)GET(m.last_scan_us) / 1e6);
 }
 
 /* Fields of /proc/self/stat past the command (field 3 on) into f[]. */
@@ -316,7 +298,7 @@ open_fds(void)
 
 /* The standard process_* families (client_golang's names). */
 static void
-put_process(struct out *o)
+put_process(struct strbuf *o)
 {
 	uint64_t f[24] = {0}; /* f[i] is field i + 3 of /proc/self/stat */
 	long tick = sysconf(_SC_CLK_TCK), page = sysconf(_SC_PAGESIZE);
@@ -327,44 +309,39 @@ put_process(struct out *o)
 		return;
 	family(o, "process_cpu_seconds_total", "counter",
 	       "User and system CPU time spent in seconds.");
-	put(o, "process_cpu_seconds_total %.2f\n",
-	    (double)(f[11] + f[12]) / (double)tick);
+	strbuf_fmt(o, "process_cpu_seconds_total %.2f\n",
+		   (double)(f[11] + f[12]) / (double)tick);
 	family(o, "process_start_time_seconds", "gauge",
 	       "Start time of the process since unix epoch in seconds.");
-	put(o, "process_start_time_seconds %.2f\n",
-	    (double)boot_time() + (double)f[19] / (double)tick);
+	strbuf_fmt(o, "process_start_time_seconds %.2f\n",
+		   (double)boot_time() + (double)f[19] / (double)tick);
 	family(o, "process_virtual_memory_bytes", "gauge",
 	       "Virtual memory size in bytes.");
-	put(o, "process_virtual_memory_bytes %ju\n", (uintmax_t)f[20]);
+	strbuf_fmt(o, "process_virtual_memory_bytes %ju\n", (uintmax_t)f[20]);
 	family(o, "process_resident_memory_bytes", "gauge",
 	       "Resident memory size in bytes.");
-	put(o, "process_resident_memory_bytes %ju\n",
-	    (uintmax_t)(f[21] * (uint64_t)page));
+	strbuf_fmt(o, "process_resident_memory_bytes %ju\n",
+		   (uintmax_t)(f[21] * (uint64_t)page));
 	family(o, "process_open_fds", "gauge",
 	       "Number of open file descriptors.");
-	put(o, "process_open_fds %u\n", open_fds());
+	strbuf_fmt(o, "process_open_fds %u\n", open_fds());
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		family(o, "process_max_fds", "gauge",
 		       "Maximum number of open file descriptors.");
-		put(o, "process_max_fds %ju\n", (uintmax_t)rl.rlim_cur);
+		strbuf_fmt(o, "process_max_fds %ju\n", (uintmax_t)rl.rlim_cur);
 	}
 }
 
 char *
 metrics_render(const struct metrics_library *lib, size_t *len)
 {
-	struct out o = {malloc(METRICS_TEXT_MAX), 0, false};
+	struct strbuf o = STRBUF_INIT(METRICS_TEXT_MAX);
 
-	if (o.buf == NULL)
-		return NULL;
 	put_server(&o, lib);
 	put_routes(&o);
 	put_streams(&o);
 	put_process(&o);
-	if (o.full) { /* cannot happen with METRICS_ROUTES_MAX routes */
-		free(o.buf);
-		return NULL;
-	}
-	*len = o.len;
-	return o.buf;
+	/* NULL when out of memory; too long cannot happen with
+	 * METRICS_ROUTES_MAX routes */
+	return strbuf_take(&o, len);
 }
