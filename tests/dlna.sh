@@ -42,9 +42,9 @@ in_c() { netns "$NS_C" "$@"; }
 # Two hosts, one link; no duplicate address detection, so the IPv6
 # link-local addresses libupnp binds are usable at once.
 # netns NAME CMD...: CMD in namespace NAME's network only. nsenter, not
-# `ip netns exec`, which also remounts /sys and so fails where / is not
-# a mount point (a chroot, some containers). What runs in the background
-# calls nsenter itself, so that $! is the program (nsenter execs it).
+# `ip netns exec` or `ip -n`, which also remount /sys and so fail where /
+# is not a mount point (a chroot, some containers). What runs in the
+# background calls nsenter itself, so that $! is the program.
 netns() {
 	_ns=$1
 	shift
@@ -57,18 +57,18 @@ for n in "$NS_S" "$NS_C"; do
 done
 ip link add name vS netns "$NS_S" type veth peer name vC netns "$NS_C" ||
 	bail "cannot make the veth pair"
-ip -n "$NS_S" addr add "$ADDR_S/16" dev vS
-ip -n "$NS_C" addr add 169.254.77.2/16 dev vC
-for n in "$NS_S" "$NS_C"; do ip -n "$n" link set lo up; done
-ip -n "$NS_S" link set vS up
-ip -n "$NS_C" link set vC up
+netns "$NS_S" ip addr add "$ADDR_S/16" dev vS
+netns "$NS_C" ip addr add 169.254.77.2/16 dev vC
+for n in "$NS_S" "$NS_C"; do netns "$n" ip link set lo up; done
+netns "$NS_S" ip link set vS up
+netns "$NS_C" ip link set vC up
 # SSDP's group is reached through the veth (the only way out anyway).
-ip -n "$NS_S" route add 224.0.0.0/4 dev vS
-ip -n "$NS_C" route add 224.0.0.0/4 dev vC
+netns "$NS_S" ip route add 224.0.0.0/4 dev vS
+netns "$NS_C" ip route add 224.0.0.0/4 dev vC
 
-links() { ip -n "$1" -o link | awk -F': ' '{print $2}' | sed 's/@.*//' |
+links() { netns "$1" ip -o link | awk -F': ' '{print $2}' | sed 's/@.*//' |
 	sort | tr '\n' ' '; }
-addrs() { ip -n "$1" -o -4 addr | awk '{print $4}' | sort | tr '\n' ' '; }
+addrs() { netns "$1" ip -o -4 addr | awk '{print $4}' | sort | tr '\n' ' '; }
 is "$(links "$NS_S")$(addrs "$NS_S")$(ip netns pids "$NS_S")|$(links \
 	"$NS_C")$(addrs "$NS_C")$(ip netns pids "$NS_C")" \
 	"lo vS 127.0.0.1/8 169.254.77.1/16 |lo vC 127.0.0.1/8 169.254.77.2/16 " \

@@ -42,9 +42,9 @@ wait_for() {
 
 [ "$(id -u)" = 0 ] || { echo "dlna bench: needs root" >&2; exit 1; }
 # netns NAME CMD...: CMD in namespace NAME's network only. nsenter, not
-# `ip netns exec`, which also remounts /sys and so fails where / is not
-# a mount point (a chroot, some containers). What runs in the background
-# calls nsenter itself, so that $! is the program (nsenter execs it).
+# `ip netns exec` or `ip -n`, which also remount /sys and so fail where /
+# is not a mount point (a chroot, some containers). What runs in the
+# background calls nsenter itself, so that $! is the program.
 netns() {
 	_ns=$1
 	shift
@@ -54,15 +54,15 @@ ip netns add "$NS_S" && ip netns add "$NS_C" || exit 1
 for n in "$NS_S" "$NS_C"; do
 	netns "$n" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
 		net.ipv6.conf.all.accept_dad=0
-	ip -n "$n" link set lo up
+	netns "$n" ip link set lo up
 done
 ip link add name vS netns "$NS_S" type veth peer name vC netns "$NS_C"
-ip -n "$NS_S" addr add 169.254.78.1/16 dev vS
-ip -n "$NS_C" addr add 169.254.78.2/16 dev vC
-ip -n "$NS_S" link set vS up
-ip -n "$NS_C" link set vC up
-ip -n "$NS_S" route add 224.0.0.0/4 dev vS
-ip -n "$NS_C" route add 224.0.0.0/4 dev vC
+netns "$NS_S" ip addr add 169.254.78.1/16 dev vS
+netns "$NS_C" ip addr add 169.254.78.2/16 dev vC
+netns "$NS_S" ip link set vS up
+netns "$NS_C" ip link set vC up
+netns "$NS_S" ip route add 224.0.0.0/4 dev vS
+netns "$NS_C" ip route add 224.0.0.0/4 dev vC
 
 # 10,000 small real MP3s (0.2 s each), tagged, in 100 albums of 100.
 echo "dlna bench: making $N tracks" >&2
